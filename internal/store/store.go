@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -246,3 +247,12 @@ func parseDate(s string) account.Date {
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// RedactURL returns a database URL with any password replaced, for logs.
+func RedactURL(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
+}

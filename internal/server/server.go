@@ -1,0 +1,57 @@
+// Package server assembles samwise's HTTP handler: the web pages, the JSON
+// API, health and metrics endpoints, and the middleware every request passes
+// through (recovery, security headers, cross-origin protection, sign-in,
+// metrics, logging). It only wires; pages live in web, JSON in api, rules in
+// the domain packages.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/samwise-sam/samwise/internal/access"
+	"github.com/samwise-sam/samwise/internal/store"
+)
+
+// Deps is everything the server needs; main builds it.
+type Deps struct {
+	DB      *store.DB
+	Log     *slog.Logger
+	Guard   access.Guard
+	Version string
+	Now     func() time.Time
+	// Registry collects Prometheus metrics; nil makes a fresh one.
+	Registry *prometheus.Registry
+}
+
+// New returns the samwise HTTP handler.
+func New(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	mux := http.NewServeMux()
+	addRoutes(mux, d)
+	var h http.Handler = mux
+	h = observe(h, d.Log, newMetrics(d.Registry))
+	h = crossOrigin(h)
+	h = securityHeaders(h)
+	h = recoverPanics(h, d.Log)
+	return h
+}
+
+// ready reports whether the database answers, within a short deadline.
+func ready(ctx context.Context, db *store.DB) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return db.Ping(ctx)
+}
