@@ -7,6 +7,9 @@ type Page struct {
 	Limit  int
 	Cursor string
 	Sort   string
+	// VisibleTo, when not 0, confines the list to records of accounts that
+	// person owns or is on the account team of: the "need to know" rule.
+	VisibleTo int64
 }
 
 // MaxLimit caps a page; DefaultLimit applies when none is given.

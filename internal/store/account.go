@@ -98,6 +98,7 @@ func (db *DB) Accounts(ctx context.Context, sc account.Scope, f account.AccountF
 		l.where("region = ?", f.Region)
 	}
 	l.search(f.Q, "name", "domain")
+	l.visibleTo(f.VisibleTo, "id")
 	var out []account.Account
 	var next string
 	err := db.read(ctx, func(tx *Tx) (err error) {

@@ -57,6 +57,7 @@ func (db *DB) Contracts(ctx context.Context, sc account.Scope, f account.Contrac
 		l.where("status = ?", string(f.Status))
 	}
 	l.search(f.Q, "product")
+	l.visibleTo(f.VisibleTo, "account_id")
 	var out []account.Contract
 	var next string
 	err := db.read(ctx, func(tx *Tx) (err error) {

@@ -65,6 +65,7 @@ func (db *DB) Opportunities(ctx context.Context, sc account.Scope, f account.Opp
 		l.where("kind = ?", string(f.Kind))
 	}
 	l.search(f.Q, "name", "product")
+	l.visibleTo(f.VisibleTo, "account_id")
 	var out []account.Opportunity
 	var next string
 	err := db.read(ctx, func(tx *Tx) (err error) {

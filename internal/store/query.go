@@ -63,6 +63,17 @@ func (l *lister[T]) search(q string, cols ...string) {
 	l.where("("+strings.Join(parts, " OR ")+")", args...)
 }
 
+// visibleTo confines the list to the accounts person owns or is on the team
+// of (need to know). col is the column holding the account id: "id" for
+// accounts themselves, "account_id" for their records.
+func (l *lister[T]) visibleTo(person int64, col string) {
+	if person == 0 {
+		return
+	}
+	l.where(col+" IN (SELECT id FROM accounts WHERE org_id = ? AND owner_id = ?"+
+		" UNION SELECT account_id FROM account_team WHERE org_id = ? AND person_id = ?)", l.orgID, person, l.orgID, person)
+}
+
 type cursor struct {
 	V  json.RawMessage `json:"v"`
 	ID int64           `json:"id"`

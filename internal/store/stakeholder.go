@@ -57,6 +57,7 @@ func (db *DB) Stakeholders(ctx context.Context, sc account.Scope, f account.Stak
 		l.where("active = ?", *f.Active)
 	}
 	l.search(f.Q, "name", "title", "email")
+	l.visibleTo(f.VisibleTo, "account_id")
 	var out []account.Stakeholder
 	var next string
 	err := db.read(ctx, func(tx *Tx) (err error) {

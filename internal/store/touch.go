@@ -103,6 +103,7 @@ func (db *DB) Touches(ctx context.Context, sc account.Scope, f account.TouchFilt
 		l.where("id IN (SELECT touch_id FROM touch_stakeholders WHERE org_id = ? AND stakeholder_id = ?)", sc.OrgID, f.StakeholderID)
 	}
 	l.search(f.Q, "summary", "next_step")
+	l.visibleTo(f.VisibleTo, "account_id")
 	var out []account.Touch
 	var next string
 	err := db.read(ctx, func(tx *Tx) (err error) {
