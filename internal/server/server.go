@@ -42,6 +42,7 @@ func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, d)
 	var h http.Handler = mux
+	h = authenticate(h, d.DB, d.Log)
 	h = observe(h, d.Log, newMetrics(d.Registry))
 	h = crossOrigin(h)
 	h = securityHeaders(h)

@@ -153,6 +153,7 @@ func (db *DB) DeletePerson(ctx context.Context, sc account.Scope, id int64) erro
 			`UPDATE accounts SET owner_id = NULL, updated_at = $3 WHERE org_id = $1 AND owner_id = $2`,
 			`UPDATE opportunities SET owner_id = NULL, updated_at = $3 WHERE org_id = $1 AND owner_id = $2`,
 			`UPDATE people SET manager_id = NULL, updated_at = $3 WHERE org_id = $1 AND manager_id = $2`,
+			`UPDATE users SET person_id = NULL, updated_at = $3 WHERE org_id = $1 AND person_id = $2`,
 		} {
 			if _, err := tx.Exec(q, sc.OrgID, id, ms(tx.now)); err != nil {
 				return err
