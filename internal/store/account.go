@@ -72,10 +72,11 @@ var accountSorts = map[string]sortKey[account.Account]{
 	"created_at":     {"created_at", func(a *account.Account) any { return ms(a.CreatedAt) }},
 	"annual_revenue": {"annual_revenue", func(a *account.Account) any { return a.AnnualRevenue }},
 	"employees":      {"employees", func(a *account.Account) any { return a.Employees }},
+	"industry":       {"industry", func(a *account.Account) any { return a.Industry }},
 }
 
 // Accounts lists accounts. Sorts: name (default), updated_at, created_at,
-// annual_revenue, employees.
+// annual_revenue, employees, industry.
 func (db *DB) Accounts(ctx context.Context, sc account.Scope, f account.AccountFilter) ([]account.Account, string, error) {
 	l := &lister[account.Account]{table: "accounts", cols: accountCols, scan: scanAccount, orgID: sc.OrgID,
 		id: func(a *account.Account) int64 { return a.ID }, sorts: accountSorts, def: "name"}
