@@ -7,10 +7,8 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/auth"
 	"github.com/samwise-sam/samwise/internal/store"
+	"github.com/samwise-sam/samwise/internal/web"
 )
-
-// SessionCookie is the name of the cookie that carries a session secret.
-const SessionCookie = "samwise_session"
 
 // authenticate finds who is calling — an API token in the Authorization
 // header, or a session cookie — and puts the principal in the request's
@@ -36,14 +34,14 @@ func authenticate(next http.Handler, db *store.DB, log *slog.Logger) http.Handle
 			next.ServeHTTP(w, r.WithContext(auth.NewContext(ctx, &auth.Principal{User: &user, Token: &tok})))
 			return
 		}
-		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		if c, err := r.Cookie(web.SessionCookie); err == nil && c.Value != "" {
 			_, user, err := db.SessionByToken(ctx, c.Value)
 			if err == nil {
 				next.ServeHTTP(w, r.WithContext(auth.NewContext(ctx, &auth.Principal{User: &user})))
 				return
 			}
 			// Expired or unknown: forget the cookie and carry on as nobody.
-			http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+			web.ClearSessionCookie(w, r)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -4,12 +4,23 @@ import (
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/samwise-sam/samwise/internal/access"
+	"github.com/samwise-sam/samwise/internal/web"
 )
 
-// addRoutes mounts everything. The web and api packages keep their own route
-// tables (each route with its access rule beside it); the few routes here are
-// public: liveness, readiness and metrics.
-func addRoutes(mux *http.ServeMux, d Deps) {
+// Route is one registered route and the access rule it declares.
+type Route struct {
+	Pattern string // method and path, as given to the ServeMux
+	Rule    access.Rule
+}
+
+// addRoutes mounts everything and returns the complete route table. The web
+// and api packages keep their own route tables (each route with its access
+// rule beside it); the few routes here are public: liveness, readiness and
+// metrics.
+func addRoutes(mux *http.ServeMux, d Deps) []Route {
+	routes := []Route{{"GET /healthz", access.Public}, {"GET /readyz", access.Public}, {"GET /metrics", access.Public}}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { // public: process alive
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -24,4 +35,9 @@ func addRoutes(mux *http.ServeMux, d Deps) {
 		w.Write([]byte("ready\n"))
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})) // public: Prometheus scrape
+
+	for _, r := range web.Register(mux, web.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log, Now: d.Now}) {
+		routes = append(routes, Route{r.Pattern, r.Rule})
+	}
+	return routes
 }

@@ -28,8 +28,14 @@ type Deps struct {
 	Registry *prometheus.Registry
 }
 
-// New returns the samwise HTTP handler.
-func New(d Deps) http.Handler {
+// Server is samwise's HTTP handler and the table of every route it serves.
+type Server struct {
+	http.Handler
+	Routes []Route
+}
+
+// New assembles the samwise HTTP handler.
+func New(d Deps) *Server {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
@@ -40,14 +46,14 @@ func New(d Deps) http.Handler {
 		d.Registry = prometheus.NewRegistry()
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, d)
+	routes := addRoutes(mux, d)
 	var h http.Handler = mux
 	h = authenticate(h, d.DB, d.Log)
 	h = observe(h, d.Log, newMetrics(d.Registry))
 	h = crossOrigin(h)
 	h = securityHeaders(h)
 	h = recoverPanics(h, d.Log)
-	return h
+	return &Server{Handler: h, Routes: routes}
 }
 
 // ready reports whether the database answers, within a short deadline.
