@@ -41,6 +41,12 @@ func addRoutes(mux *http.ServeMux, d Deps) []Route {
 		w.Write([]byte("ready\n"))
 	}))
 	public("GET /metrics", promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})) // Prometheus scrape
+	// Single sign-on, when configured.
+	if d.OIDC != nil {
+		sso := oidcHandler{o: d.OIDC, db: d.DB, log: d.Log}
+		public("GET /auth/oidc/start", http.HandlerFunc(sso.start))       // sends the browser to the provider
+		public("GET /auth/oidc/callback", http.HandlerFunc(sso.callback)) // the provider sends it back
+	}
 
 	for _, r := range web.Register(mux, web.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log, Now: d.Now}) {
 		routes = append(routes, Route{r.Pattern, r.Rule})

@@ -26,6 +26,8 @@ type Deps struct {
 	Now     func() time.Time
 	// Registry collects Prometheus metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
+	// OIDC turns on single sign-on (NewOIDC); nil leaves it off.
+	OIDC *OIDC
 }
 
 // Server is samwise's HTTP handler and the table of every route it serves.
