@@ -23,6 +23,11 @@ const (
 	ManageUsers  Rule = "manage_users"  // administrators
 	ReadAudit    Rule = "read_audit"    // administrators and SAM leaders
 	SetPolicy    Rule = "set_policy"    // SAM leaders: portfolio policy, criteria, cadences
+	// ManageSettings and ManageOwnTokens match auth's actions of the same
+	// names: organisation settings (administrators), and one's own API
+	// tokens (every role, but never through a token).
+	ManageSettings  Rule = "manage_settings"
+	ManageOwnTokens Rule = "manage_own_tokens"
 )
 
 // Part names what part of an account a write touches, so that a team member

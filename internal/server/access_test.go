@@ -22,20 +22,19 @@ import (
 // kind, on an account owned by the account manager with the team member on
 // its team.
 type world struct {
-	db       *store.DB
-	sc       account.Scope
-	srv      *server.Server
-	url      string
-	sessions map[auth.Role]string // role → session secret
-	users    map[auth.Role]auth.User
-	ids      map[string]int64 // path segment before {id} → id to use
+	db    *store.DB
+	sc    account.Scope
+	srv   *server.Server
+	url   string
+	users map[auth.Role]auth.User
+	ids   map[string]int64 // path segment before {id} → id to use
 }
 
 func newWorld(t *testing.T, d store.Dialect) *world {
 	t.Helper()
 	ctx := context.Background()
 	db, sc := storetest.New(t, d)
-	w := &world{db: db, sc: sc, sessions: map[auth.Role]string{}, users: map[auth.Role]auth.User{}, ids: map[string]int64{}}
+	w := &world{db: db, sc: sc, users: map[auth.Role]auth.User{}, ids: map[string]int64{}}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -49,9 +48,7 @@ func newWorld(t *testing.T, d store.Dialect) *world {
 		people[r] = p
 		u := auth.User{Email: p.Email, Name: p.Name, Role: r, PersonID: &p.ID}
 		must(db.CreateUser(ctx, sc, &u))
-		secret, _, err := db.CreateSession(ctx, u, time.Hour, "test", "127.0.0.1")
-		must(err)
-		w.sessions[r], w.users[r] = secret, u
+		w.users[r] = u
 	}
 	a := &account.Account{Name: "Owned", Lifecycle: account.Customer, OwnerID: &people[auth.RoleAccountManager].ID}
 	must(db.CreateAccount(ctx, sc, a))
@@ -115,7 +112,12 @@ func (w *world) call(t *testing.T, method, path string, role auth.Role) *http.Re
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	if role != "" {
-		req.AddCookie(&http.Cookie{Name: "samwise_session", Value: w.sessions[role]})
+		// A fresh session per call: sign-out routes end the one they use.
+		secret, _, err := w.db.CreateSession(context.Background(), w.users[role], time.Hour, "test", "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.AddCookie(&http.Cookie{Name: "samwise_session", Value: secret})
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.Do(req)
@@ -131,7 +133,9 @@ func refused(res *http.Response) bool {
 	case res.StatusCode == http.StatusUnauthorized, res.StatusCode == http.StatusForbidden:
 		return true
 	case res.StatusCode == http.StatusSeeOther || res.StatusCode == http.StatusFound:
-		return strings.HasPrefix(res.Header.Get("Location"), "/signin")
+		// Sent to sign in; not sign-out's own "/signin?done=signout".
+		loc := res.Header.Get("Location")
+		return loc == "/signin" || strings.HasPrefix(loc, "/signin?next=")
 	}
 	return false
 }

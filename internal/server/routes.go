@@ -48,7 +48,8 @@ func addRoutes(mux *http.ServeMux, d Deps) []Route {
 		public("GET /auth/oidc/callback", http.HandlerFunc(sso.callback)) // the provider sends it back
 	}
 
-	for _, r := range web.Register(mux, web.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log, Now: d.Now}) {
+	for _, r := range web.Register(mux, web.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log, Now: d.Now,
+		SSOLabel: d.OIDC.Label(), SessionTTL: d.SessionTTL, TrustProxy: d.TrustProxy}) {
 		routes = append(routes, Route{r.Pattern, r.Rule})
 	}
 	return routes

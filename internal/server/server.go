@@ -24,6 +24,11 @@ type Deps struct {
 	Guard   access.Guard
 	Version string
 	Now     func() time.Time
+	// SessionTTL is how long a sign-in lasts (default 12 hours).
+	SessionTTL time.Duration
+	// TrustProxy makes the sign-in rate limit count the client address a
+	// reverse proxy appended to X-Forwarded-For instead of the proxy's own.
+	TrustProxy bool
 	// Registry collects Prometheus metrics; nil makes a fresh one.
 	Registry *prometheus.Registry
 	// OIDC turns on single sign-on (NewOIDC); nil leaves it off.

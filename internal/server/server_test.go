@@ -8,11 +8,17 @@ import (
 	"testing"
 
 	"github.com/samwise-sam/samwise/internal/access"
+	"github.com/samwise-sam/samwise/internal/auth"
 	"github.com/samwise-sam/samwise/internal/server"
 	"github.com/samwise-sam/samwise/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) {
+	// Cheap password hashing: these tests sign in often, and the production
+	// parameters (64 MiB, 3 passes) are covered by the auth package's tests.
+	auth.DefaultParams = auth.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	storetest.Main(m)
+}
 
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()

@@ -51,6 +51,34 @@ func Register(mux *http.ServeMux, d Deps) []Route {
 	handle("POST /stakeholders/{id}/delete", access.WriteRecords, h.deleteStakeholder)
 
 	handle("GET /people", access.ReadRecords, h.peopleList)
+
+	// Signing in and out. /signin and /setup are public: they are how one
+	// becomes someone; /setup answers 404 once any user exists.
+	handle("GET /signin", access.Public, h.signInPage)
+	handle("POST /signin", access.Public, h.signIn)
+	handle("GET /setup", access.Public, h.setupPage)
+	handle("POST /setup", access.Public, h.setUp)
+	handle("POST /signout", access.SignedIn, h.signOut)
+
+	// One's own account. Tokens are managed only from a browser session:
+	// the rule refuses requests made with a token.
+	handle("GET /me", access.SignedIn, h.mePage)
+	handle("POST /me/password", access.SignedIn, h.changePassword)
+	handle("POST /me/signout-everywhere", access.SignedIn, h.signOutEverywhere)
+	handle("POST /me/tokens", access.ManageOwnTokens, h.createToken)
+	handle("POST /me/tokens/{id}/revoke", access.ManageOwnTokens, h.revokeToken)
+
+	// Administration.
+	handle("GET /admin/users", access.ManageUsers, h.userList)
+	handle("GET /admin/users/new", access.ManageUsers, h.newUser)
+	handle("POST /admin/users/new", access.ManageUsers, h.createUser)
+	handle("GET /admin/users/{id}", access.ManageUsers, h.showUser)
+	handle("POST /admin/users/{id}", access.ManageUsers, h.updateUser)
+	handle("POST /admin/users/{id}/password", access.ManageUsers, h.resetPassword)
+	handle("GET /admin/settings", access.ManageSettings, h.settingsPage)
+	handle("POST /admin/settings", access.ManageSettings, h.saveSettings)
+	handle("GET /admin/audit", access.ReadAudit, h.auditPage)
+	handle("GET /admin/audit.csv", access.ReadAudit, h.auditCSV)
 	return routes
 }
 

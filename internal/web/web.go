@@ -18,6 +18,7 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/auth"
 	"github.com/samwise-sam/samwise/internal/store"
 )
 
@@ -30,29 +31,58 @@ type Deps struct {
 	Guard access.Guard
 	Log   *slog.Logger
 	Now   func() time.Time
+	// SSOLabel, when set, puts a "Sign in with {SSOLabel}" button on the
+	// sign-in page, leading to GET /auth/oidc/start (served by the server).
+	SSOLabel string
+	// SessionTTL is how long a sign-in lasts; DefaultSessionTTL when zero.
+	SessionTTL time.Duration
+	// TrustProxy makes the sign-in rate limit count the client address a
+	// reverse proxy appends to X-Forwarded-For rather than the connection's
+	// address. Set it only when samwise is reachable through that proxy
+	// alone: otherwise anyone can claim any address and escape the limit.
+	TrustProxy bool
 }
+
+// DefaultSessionTTL is a working day with room to spare: people sign in
+// once in the morning and not again until tomorrow.
+const DefaultSessionTTL = 12 * time.Hour
 
 // handler holds the parsed templates and the dependencies every page uses.
 type handler struct {
-	db     *store.DB
-	guard  access.Guard
-	log    *slog.Logger
-	now    func() time.Time
-	pages  map[string]*template.Template
-	static fs.FS
+	db    *store.DB
+	guard access.Guard
+	log   *slog.Logger
+	now   func() time.Time
+	authn *auth.Authenticator
+	// ssoLabel, sessionTTL and trustProxy: see Deps.
+	ssoLabel   string
+	sessionTTL time.Duration
+	trustProxy bool
+	pages      map[string]*template.Template
+	static     fs.FS
 	// assetVersion maps a static file name to a short hash of its content,
 	// so that URLs change whenever the file does and can be cached for good.
 	assetVersion map[string]string
 }
 
 func newHandler(d Deps) (*handler, error) {
-	h := &handler{db: d.DB, guard: d.Guard, log: d.Log, now: d.Now}
+	h := &handler{db: d.DB, guard: d.Guard, log: d.Log, now: d.Now,
+		ssoLabel: strings.TrimSpace(d.SSOLabel), sessionTTL: d.SessionTTL, trustProxy: d.TrustProxy}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
 	if h.now == nil {
 		h.now = time.Now
 	}
+	if h.sessionTTL <= 0 {
+		h.sessionTTL = DefaultSessionTTL
+	}
+	// One authenticator for all requests: it bounds how many password
+	// hashes run at once. Its clock and zone are the pages' own, so "try
+	// again after 14:20" reads in the zone every other time is shown in.
+	h.authn = auth.NewAuthenticator(d.DB)
+	h.authn.Now = h.now
+	h.authn.Location = h.loc()
 	var err error
 	if h.static, err = fs.Sub(files, "static"); err != nil {
 		return nil, err
@@ -169,7 +199,63 @@ func newFieldView(name, label, value, err string, opts ...string) fieldView {
 // page is what the layout needs from every view.
 type page struct {
 	Title   string
-	Section string // the navigation entry to mark as current: "accounts", "people"
+	Section string // the navigation entry to mark as current: "accounts", "people", "me", "admin"
+	// Bare pages (sign-in, first-run setup) are shown alone, centred,
+	// without the top bar: there is nobody to show it to yet.
+	Bare bool
+}
+
+// layoutView is what the layout executes: the page's own view, which the
+// "content" template receives, and the top bar, which depends on who is
+// signed in rather than on the page.
+type layoutView struct {
+	View any
+	Nav  navView
+}
+
+// navView is the top bar's user menu.
+type navView struct {
+	Name     string // "" when nobody is signed in: no menu
+	Initials string
+	Email    string
+	Role     string
+	Users    bool // the administration links the principal's role allows
+	Settings bool
+	Audit    bool
+}
+
+// Admin reports whether any administration link is shown.
+func (n navView) Admin() bool { return n.Users || n.Settings || n.Audit }
+
+// nav builds the user menu for the principal of r. Links appear only when
+// the routes behind them would let the principal in.
+func (h *handler) nav(r *http.Request) navView {
+	p := auth.FromContext(r.Context())
+	if !p.SignedIn() {
+		return navView{}
+	}
+	ctx := r.Context()
+	return navView{
+		Name: p.User.Name, Initials: initials(p.User.Name), Email: p.User.Email, Role: p.Role().Label(),
+		Users:    h.guard.Allow(ctx, access.ManageUsers) == nil,
+		Settings: h.guard.Allow(ctx, access.ManageSettings) == nil,
+		Audit:    h.guard.Allow(ctx, access.ReadAudit) == nil,
+	}
+}
+
+// initials are the first letters of the first and last words of a name,
+// for the avatar in the top bar.
+func initials(name string) string {
+	words := strings.Fields(name)
+	if len(words) == 0 {
+		return "?"
+	}
+	first := []rune(words[0])[:1]
+	if len(words) == 1 {
+		return strings.ToUpper(string(first))
+	}
+	last := []rune(words[len(words)-1])[:1]
+	return strings.ToUpper(string(first) + string(last))
 }
 
 // render writes the named page with status. It executes into a buffer
@@ -181,7 +267,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", view); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout.html", layoutView{View: view, Nav: h.nav(r)}); err != nil {
 		h.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
@@ -189,7 +275,10 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
 	// Pages show organisation data: keep them out of shared caches, and let
 	// the browser revalidate rather than show a stale list after a change.
-	hdr.Set("Cache-Control", "private, no-cache")
+	// A handler showing a secret once has set no-store already.
+	if hdr.Get("Cache-Control") == "" {
+		hdr.Set("Cache-Control", "private, no-cache")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -239,7 +328,7 @@ func (h *handler) errorPage(w http.ResponseWriter, r *http.Request, status int, 
 	v := errorView{page: page{Title: heading}, Status: status, Heading: heading, Message: msg}
 	t := h.pages["error"]
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout.html", layoutView{View: v, Nav: h.nav(r)}); err != nil {
 		h.log.ErrorContext(r.Context(), "render error page", slog.Any("err", err))
 		http.Error(w, heading, status)
 		return

@@ -28,6 +28,17 @@
       });
     });
 
+    // Search and filter forms leave their empty fields out of the URL, so
+    // links stay short and readable ("?entity=account", not
+    // "?entity=account&actor=&from=…"); the server treats both the same.
+    document.querySelectorAll("form[method=get]").forEach(function (form) {
+      form.addEventListener("formdata", function (ev) {
+        var empty = [];
+        ev.formData.forEach(function (v, k) { if (v === "") empty.push(k); });
+        empty.forEach(function (k) { if (ev.formData.getAll(k).every(function (v) { return v === ""; })) ev.formData.delete(k); });
+      });
+    });
+
     // A link to a folded section (href="#id" with data-open-details)
     // unfolds it; without the script the link still scrolls there.
     document.querySelectorAll("a[data-open-details]").forEach(function (a) {
@@ -49,6 +60,45 @@
       if (details) details.open = true;
       errors.focus();
     }
+
+    // The user menu in the top bar is a <details>: it works without the
+    // script; with it, a click elsewhere or Escape closes it.
+    var menu = document.querySelector(".usermenu");
+    if (menu) {
+      document.addEventListener("click", function (ev) {
+        if (menu.open && !menu.contains(ev.target)) menu.open = false;
+      });
+      document.addEventListener("keydown", function (ev) {
+        if (ev.key === "Escape" && menu.open) {
+          menu.open = false;
+          menu.querySelector("summary").focus();
+        }
+      });
+    }
+
+    // A secret shown once (a new API token or password) selects itself
+    // whole when clicked, and gets a Copy button.
+    document.querySelectorAll("input[data-select-all]").forEach(function (input) {
+      input.addEventListener("focus", function () { input.select(); });
+      input.addEventListener("click", function () { input.select(); });
+    });
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-copy"));
+      if (!input) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var done = function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 2000);
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
+        } else {
+          input.select();
+          try { if (document.execCommand("copy")) done(); } catch (e) { /* selected: the user copies */ }
+        }
+      });
+    });
 
     // Disable a form's submit button once it is sent, against double posts.
     document.querySelectorAll("form[method=post]").forEach(function (form) {
