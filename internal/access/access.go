@@ -21,6 +21,7 @@ const (
 	ReadRecords  Rule = "read_records"  // read account data (every role)
 	WriteRecords Rule = "write_records" // change account data (not viewers, not read-only tokens)
 	ManageUsers  Rule = "manage_users"  // administrators
+	ManagePeople Rule = "manage_people" // add, change and remove our people (leaders, administrators)
 	ReadAudit    Rule = "read_audit"    // administrators and SAM leaders
 	SetPolicy    Rule = "set_policy"    // SAM leaders: portfolio policy, criteria, cadences
 	// ManageSettings and ManageOwnTokens match auth's actions of the same

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -178,6 +179,58 @@ func TestEveryRouteEnforcesItsRuleForEveryRole(t *testing.T) {
 					t.Errorf("%s %s as %s = %d, want allowed (rule %s)", method, path, name, res.StatusCode, rt.Rule)
 				}
 			}
+		}
+	})
+}
+
+// TestNeedToKnowNarrowsListsAndHidesRecords turns the setting on and checks,
+// through the API as the account manager, that only their own account is
+// listed and that another's records answer 404 — while a leader still sees
+// everything.
+func TestNeedToKnowNarrowsListsAndHidesRecords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		other := &account.Account{Name: "Elsewhere"}
+		if err := w.db.CreateAccount(ctx, w.sc, other); err != nil {
+			t.Fatal(err)
+		}
+		hidden := &account.Stakeholder{AccountID: other.ID, Name: "Hidden"}
+		if err := w.db.CreateStakeholder(ctx, w.sc, hidden); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.db.SetOrgSettings(ctx, w.sc, auth.OrgSettings{NeedToKnow: true}); err != nil {
+			t.Fatal(err)
+		}
+		get := func(role auth.Role, path string) (int, string) {
+			secret, _, err := w.db.CreateSession(ctx, w.users[role], time.Hour, "test", "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest("GET", w.url+path, nil)
+			req.AddCookie(&http.Cookie{Name: "samwise_session", Value: secret})
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, string(b)
+		}
+		if code, body := get(auth.RoleAccountManager, "/api/v1/accounts"); code != 200 || strings.Contains(body, "Elsewhere") || !strings.Contains(body, "Owned") {
+			t.Errorf("manager's account list = %d %s", code, body)
+		}
+		if code, body := get(auth.RoleAccountManager, "/api/v1/stakeholders"); code != 200 || strings.Contains(body, "Hidden") {
+			t.Errorf("manager's stakeholder list = %d %s", code, body)
+		}
+		for _, path := range []string{fmt.Sprintf("/api/v1/accounts/%d", other.ID), fmt.Sprintf("/api/v1/stakeholders/%d", hidden.ID),
+			fmt.Sprintf("/accounts/%d", other.ID)} {
+			if code, _ := get(auth.RoleAccountManager, path); code != http.StatusNotFound {
+				t.Errorf("manager GET %s = %d, want 404", path, code)
+			}
+		}
+		if code, body := get(auth.RoleLeader, "/api/v1/accounts"); code != 200 || !strings.Contains(body, "Elsewhere") {
+			t.Errorf("leader's account list = %d %s", code, body)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/samwise-sam/samwise/internal/access"
+	"github.com/samwise-sam/samwise/internal/api"
 	"github.com/samwise-sam/samwise/internal/web"
 )
 
@@ -50,6 +51,9 @@ func addRoutes(mux *http.ServeMux, d Deps) []Route {
 
 	for _, r := range web.Register(mux, web.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log, Now: d.Now,
 		SSOLabel: d.OIDC.Label(), SessionTTL: d.SessionTTL, TrustProxy: d.TrustProxy}) {
+		routes = append(routes, Route{r.Pattern, r.Rule})
+	}
+	for _, r := range api.Routes(api.Register(mux, api.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log})) {
 		routes = append(routes, Route{r.Pattern, r.Rule})
 	}
 	return routes
