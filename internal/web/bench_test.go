@@ -1,0 +1,97 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/samwise-sam/samwise/internal/access"
+	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/store"
+	"github.com/samwise-sam/samwise/internal/store/storetest"
+	"github.com/samwise-sam/samwise/internal/web"
+)
+
+// BenchmarkAccountPage measures the server time of GET /accounts/{id} — the
+// account with its stakeholders, opportunities, contracts and a timeline of
+// touches and changes — over accounts drawn at random. It runs on the
+// SQLite database named by SAMWISE_BENCH_DB (e.g. the one `samwise gen
+// --accounts 100000` makes; only read), or else on 500 accounts it creates,
+// and reports p50-ms and p99-ms (use -benchtime 2000x).
+func BenchmarkAccountPage(b *testing.B) {
+	ctx := context.Background()
+	var db *store.DB
+	var sc account.Scope
+	if p := os.Getenv("SAMWISE_BENCH_DB"); p != "" {
+		var err error
+		if db, err = store.Open(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		orgs, err := db.Organisations(ctx)
+		if err != nil || len(orgs) == 0 {
+			b.Fatalf("%s has no organisation (%v)", p, err)
+		}
+		sc = account.Scope{OrgID: orgs[0].ID, Actor: "bench"}
+	} else {
+		db, sc = storetest.New(b, store.SQLite)
+		for i := range 500 {
+			a := account.Account{Name: fmt.Sprintf("Account %03d", i), Lifecycle: account.Customer}
+			if err := db.CreateAccount(ctx, sc, &a); err != nil {
+				b.Fatal(err)
+			}
+			for j := range 5 {
+				s := account.Stakeholder{AccountID: a.ID, Name: fmt.Sprintf("Person %d", j)}
+				if err := db.CreateStakeholder(ctx, sc, &s); err != nil {
+					b.Fatal(err)
+				}
+				t := account.Touch{AccountID: a.ID, Kind: account.Call, OccurredAt: time.Now().AddDate(0, 0, -j), Summary: "Call", StakeholderIDs: []int64{s.ID}}
+				if err := db.CreateTouch(ctx, sc, &t); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	// Sample account ids from the first pages of the list.
+	var ids []int64
+	cur := ""
+	for len(ids) < 2000 {
+		page, next, err := db.Accounts(ctx, sc, account.AccountFilter{Page: account.Page{Limit: 500, Cursor: cur}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, a := range page {
+			ids = append(ids, a.ID)
+		}
+		if next == "" {
+			break
+		}
+		cur = next
+	}
+	mux := http.NewServeMux()
+	web.Register(mux, web.Deps{DB: db, Guard: access.Unrestricted{S: sc}})
+	r := rand.New(rand.NewPCG(1, 2))
+	var took []time.Duration
+	for b.Loop() {
+		id := ids[r.IntN(len(ids))]
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, fmt.Sprintf("/accounts/%d", id), nil))
+		took = append(took, time.Since(start))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET /accounts/%d: %d", id, rec.Code)
+		}
+	}
+	slices.Sort(took)
+	ms := func(q float64) float64 {
+		return float64(took[min(len(took)-1, int(q*float64(len(took))))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(ms(0.50), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+}
