@@ -11,9 +11,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/samwise-sam/samwise/internal/account"
 
 	"github.com/samwise-sam/samwise/internal/store"
 )
@@ -29,9 +32,26 @@ func main() {
 		if errors.As(err, &exit) {
 			os.Exit(int(exit))
 		}
-		fmt.Fprintln(os.Stderr, "samwise:", err)
+		fmt.Fprintln(os.Stderr, "samwise:", describeError(err))
 		os.Exit(1)
 	}
+}
+
+// describeError says what went wrong for a person at a terminal: an
+// application error by its message and the fields to fix, anything else in
+// full (the admin running the command needs the cause).
+func describeError(err error) string {
+	var ae *account.Error
+	if !errors.As(err, &ae) {
+		return err.Error()
+	}
+	msg := ae.Message
+	for _, f := range ae.Fields {
+		if !strings.Contains(msg, f.Field+" "+f.Message) {
+			msg += "\n  " + f.Field + ": " + f.Message
+		}
+	}
+	return msg
 }
 
 // exitCode ends the program with a status and no message (e.g. after --help).
@@ -66,9 +86,15 @@ func (e *env) open() (*store.DB, error) {
 type cli struct {
 	Database string `help:"Database: a SQLite file path, or a postgres:// URL." env:"SAMWISE_DATABASE" default:"samwise-data/samwise.db" placeholder:"URL"`
 
-	Serve   serveCmd   `cmd:"" help:"Run the web UI and the JSON API."`
-	Migrate migrateCmd `cmd:"" help:"Bring the database schema up to date, or show its status."`
-	Version versionCmd `cmd:"" help:"Print the version."`
+	Serve     serveCmd     `cmd:"" help:"Run the web UI and the JSON API."`
+	Migrate   migrateCmd   `cmd:"" help:"Bring the database schema up to date, or show its status."`
+	Version   versionCmd   `cmd:"" help:"Print the version."`
+	Users     usersCmd     `cmd:"" help:"List and add the users who sign in."`
+	Tokens    tokensCmd    `cmd:"" help:"Create, list and revoke API tokens for scripts."`
+	Demo      demoCmd      `cmd:"" help:"Load the demo portfolio (organisation \"demo\") unless it is already there."`
+	Gen       genCmd       `cmd:"" help:"Write a synthetic portfolio of a given size, for benchmarks."`
+	Cadence   cadenceCmd   `cmd:"" help:"Contact cadences: who is overdue or due soon."`
+	Portfolio portfolioCmd `cmd:"" help:"The ranked portfolio and its A-B-C tiers."`
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

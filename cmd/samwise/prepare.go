@@ -1,27 +1,48 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
+	"text/tabwriter"
+	"time"
 
 	"github.com/samwise-sam/samwise/internal/access"
-	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/demo"
+	"github.com/samwise-sam/samwise/internal/server"
 	"github.com/samwise-sam/samwise/internal/store"
 )
 
-// prepare readies the database for serving and returns the guard that
-// decides access. TEMPORARY: until sign-in is wired, everything runs in the
-// first organisation.
+// prepare readies the database for serving — the demo portfolio and its
+// users when asked for — and returns the guard that applies the access rules
+// to signed-in users.
 func (s *serveCmd) prepare(e *env, db *store.DB, log *slog.Logger) (access.Guard, error) {
-	orgs, err := db.Organisations(e.ctx)
+	if s.Demo {
+		res, err := demo.Install(e.ctx, db, time.Now())
+		if err != nil {
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+		if res.Loaded {
+			c := res.Counts
+			fmt.Fprintf(e.stdout, "Loaded the demo portfolio: %d accounts, %d stakeholders, %d people, %d touches, %d opportunities, %d contracts.\n",
+				c.Accounts, c.Stakeholders, c.People, c.Touches, c.Opportunities, c.Contracts)
+		}
+		creds, err := demo.EnsureUsers(e.ctx, db, res.Scope)
+		if err != nil {
+			return nil, fmt.Errorf("demo users: %w", err)
+		}
+		fmt.Fprintln(e.stdout, "Demo sign-ins (new passwords at every start with --demo):")
+		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+		for _, c := range creds {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Role.Label(), c.Email, c.Password)
+		}
+		tw.Flush()
+	}
+	n, err := db.CountUsers(e.ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(orgs) == 0 {
-		o := account.Organisation{Name: "My Company", Slug: "default"}
-		if err := db.CreateOrganisation(e.ctx, &o); err != nil {
-			return nil, err
-		}
-		orgs = append(orgs, o)
+	if n == 0 {
+		fmt.Fprintf(e.stdout, "No users yet: open http://%s/setup to create the first administrator, or run `samwise users create --admin --email you@example.com`.\n", s.Addr)
 	}
-	return access.Unrestricted{S: account.Scope{OrgID: orgs[0].ID, Actor: "system"}}, nil
+	return server.Guard{DB: db}, nil
 }

@@ -9,14 +9,45 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/samwise-sam/samwise/internal/auth"
 	"github.com/samwise-sam/samwise/internal/server"
 	"github.com/samwise-sam/samwise/internal/store"
 )
 
 type serveCmd struct {
-	Addr     string `help:"Address to listen on." env:"SAMWISE_ADDR" default:"localhost:8080"`
-	Demo     bool   `help:"Load the demo portfolio (and demo users) into the database if it is not there yet."`
-	LogLevel string `help:"Log level: debug, info, warn, error." env:"SAMWISE_LOG_LEVEL" default:"info" enum:"debug,info,warn,error"`
+	Addr       string        `help:"Address to listen on." env:"SAMWISE_ADDR" default:"localhost:8080"`
+	Demo       bool          `help:"Load the demo portfolio (and demo users) into the database if it is not there yet."`
+	SessionTTL time.Duration `help:"How long a sign-in lasts." env:"SAMWISE_SESSION_TTL" default:"12h"`
+	TrustProxy bool          `help:"Trust X-Forwarded-For from a reverse proxy for the sign-in rate limit." env:"SAMWISE_TRUST_PROXY"`
+	LogLevel   string        `help:"Log level: debug, info, warn, error." env:"SAMWISE_LOG_LEVEL" default:"info" enum:"debug,info,warn,error"`
+
+	OIDCIssuer      string `name:"oidc-issuer" help:"Single sign-on: the OpenID Connect issuer URL (enables SSO)." env:"SAMWISE_OIDC_ISSUER" group:"Single sign-on"`
+	OIDCClientID    string `name:"oidc-client-id" help:"Single sign-on: the client ID registered with the provider." env:"SAMWISE_OIDC_CLIENT_ID" group:"Single sign-on"`
+	OIDCRedirectURL string `name:"oidc-redirect-url" help:"Single sign-on: samwise's public address + /auth/oidc/callback." env:"SAMWISE_OIDC_REDIRECT_URL" group:"Single sign-on"`
+	OIDCLabel       string `name:"oidc-label" help:"Single sign-on: the provider's name on the sign-in button." env:"SAMWISE_OIDC_LABEL" group:"Single sign-on"`
+	OIDCCreateRole  string `name:"oidc-create-role" help:"Single sign-on: role for people who sign in without a samwise user yet (empty: refuse them)." env:"SAMWISE_OIDC_CREATE_ROLE" group:"Single sign-on"`
+	OIDCOrg         string `name:"oidc-org" help:"Single sign-on: organisation slug new users join (default: the oldest)." env:"SAMWISE_OIDC_ORG" group:"Single sign-on"`
+}
+
+// oidc configures single sign-on when an issuer is given. The client secret
+// is read only from the environment (SAMWISE_OIDC_CLIENT_SECRET), never a
+// flag, so it does not show in process listings.
+func (s *serveCmd) oidc(e *env) (*server.OIDC, error) {
+	if s.OIDCIssuer == "" {
+		return nil, nil
+	}
+	var role auth.Role
+	if s.OIDCCreateRole != "" {
+		r, err := auth.ParseRole(s.OIDCCreateRole)
+		if err != nil {
+			return nil, fmt.Errorf("--oidc-create-role: %w", err)
+		}
+		role = r
+	}
+	return server.NewOIDC(e.ctx, server.OIDCConfig{
+		Issuer: s.OIDCIssuer, ClientID: s.OIDCClientID, ClientSecret: e.getenv("SAMWISE_OIDC_CLIENT_SECRET"),
+		RedirectURL: s.OIDCRedirectURL, Label: s.OIDCLabel, CreateRole: role, Org: s.OIDCOrg,
+	})
 }
 
 func (s *serveCmd) Run(e *env) error {
@@ -34,7 +65,12 @@ func (s *serveCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	h := server.New(server.Deps{DB: db, Log: log, Guard: guard, Version: version})
+	sso, err := s.oidc(e)
+	if err != nil {
+		return err
+	}
+	h := server.New(server.Deps{DB: db, Log: log, Guard: guard, Version: version, OIDC: sso,
+		SessionTTL: s.SessionTTL, TrustProxy: s.TrustProxy})
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)

@@ -37,6 +37,7 @@ type Part string
 
 const (
 	PartAccount     Part = "account"     // the account's own fields
+	PartTeam        Part = "team"        // who sits on the account team
 	PartStakeholder Part = "stakeholder" // their people
 	PartTouch       Part = "touch"       // interactions
 	PartOpportunity Part = "opportunity"

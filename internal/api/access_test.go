@@ -115,6 +115,12 @@ func ruleFor(method, p string) access.Rule {
 		return access.ReadAudit
 	case method == http.MethodGet:
 		return access.ReadRecords
+	case staffingPolicy[method+" "+p]:
+		return access.SetPolicy
+	case method+" "+p == "PUT /api/v1/cadence/policy":
+		return access.SetPolicy
+	case portfolioPolicy[method+" "+p]:
+		return access.SetPolicy
 	case strings.HasPrefix(p, "/api/v1/people"):
 		return access.ManagePeople
 	}

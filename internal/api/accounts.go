@@ -41,6 +41,10 @@ type Account struct {
 	ExternalID    string            `json:"external_id"`
 	CreatedAt     time.Time         `json:"created_at"`
 	UpdatedAt     time.Time         `json:"updated_at"`
+	// The account's portfolio standing (portfolio.go).
+	StrategicScore *float64 `json:"strategic_score" doc:"Strategic Score 0-100, or null when not scored."`
+	Tier           *string  `json:"tier" pattern:"^[ABC]$" nullable:"true" doc:"The recorded A-B-C tier, or null when never tiered."`
+	Strategic      bool     `json:"strategic" doc:"Designated a strategic account."`
 }
 
 func (in AccountInput) record(id int64) account.Account {
@@ -82,7 +86,11 @@ func (h *handlers) listAccounts(ctx context.Context, in *listAccountsInput) (*li
 	if err != nil {
 		return nil, err
 	}
-	return list(recs, next, accountOut), nil
+	badges, err := h.badgesFor(ctx, recs...) // one query for the page
+	if err != nil {
+		return nil, err
+	}
+	return list(recs, next, func(a account.Account) Account { return withBadge(accountOut(a), badges[a.ID]) }), nil
 }
 
 func (h *handlers) getAccount(ctx context.Context, in *getInput) (*one[Account], error) {
@@ -93,7 +101,11 @@ func (h *handlers) getAccount(ctx context.Context, in *getInput) (*one[Account],
 	if err != nil {
 		return nil, err
 	}
-	return &one[Account]{Body: accountOut(a)}, nil
+	badges, err := h.badgesFor(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &one[Account]{Body: withBadge(accountOut(a), badges[a.ID])}, nil
 }
 
 func (h *handlers) createAccount(ctx context.Context, in *createInput[AccountInput]) (*created[Account], error) {
@@ -143,7 +155,11 @@ func (h *handlers) saveAccount(ctx context.Context, id int64, in AccountInput) (
 	if err := h.db.UpdateAccount(ctx, h.guard.Scope(ctx), &a); err != nil {
 		return nil, err
 	}
-	return &one[Account]{Body: accountOut(a)}, nil
+	badges, err := h.badgesFor(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &one[Account]{Body: withBadge(accountOut(a), badges[a.ID])}, nil
 }
 
 func (h *handlers) deleteAccount(ctx context.Context, in *deleteInput) (*struct{}, error) {

@@ -134,6 +134,9 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		call(http.MethodPatch, path("/api/v1/contracts/%d", con), map[string]any{"end": nil}, 200)
 
 		get(path("/api/v1/audit?account=%d", acct))
+		exerciseStaffing(t, e, acct, person)
+		exerciseCadence(t, e, acct)
+		exercisePortfolio(t, e, acct)
 
 		call(http.MethodDelete, path("/api/v1/contracts/%d", con), nil, 204)
 		call(http.MethodDelete, path("/api/v1/opportunities/%d", opp), nil, 204)

@@ -165,4 +165,15 @@ func routes(api huma.API, h *handlers) {
 	register(api, h, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/api/v1/audit",
 		Summary: "List the audit trail", Description: listDoc + " Newest first unless sorted otherwise.", Tags: []string{"Audit"},
 		Metadata: rule(access.ReadAudit)}, h.listAudit)
+
+	// Staffing: workload, moves, policy, capacities, goals, teams and
+	// deliverables (staffing.go).
+	staffingRoutes(api, h)
+
+	// Contact cadences: states, adherence, policy (cadence.go).
+	cadenceRoutes(api, h)
+
+	// The portfolio: ranking, criteria, tiers, ratings, designation
+	// (portfolio.go).
+	portfolioRoutes(api, h)
 }

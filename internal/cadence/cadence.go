@@ -72,3 +72,14 @@ func Evaluate(p Policy, today account.Date, last, previous account.Date) Status 
 	}
 	return s
 }
+
+// Label names the state for people.
+func (s State) Label() string {
+	switch s {
+	case Overdue:
+		return "Overdue"
+	case DueSoon:
+		return "Due soon"
+	}
+	return "On track"
+}

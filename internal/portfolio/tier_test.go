@@ -43,3 +43,19 @@ func TestParetoTiesAreBrokenByNameThenID(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+func TestParetoBandsCountWhatParetoTiersGive(t *testing.T) {
+	for _, revs := range [][]int64{{50, 30, 10, 6, 4}, {79, 19, 2}, {100, 0, 0}, {0}, nil, {25, 25, 25, 25}} {
+		var rs []Revenue
+		for i, v := range revs {
+			rs = append(rs, Revenue{AccountID: int64(i), Name: "x", Amount: v})
+		}
+		var want [3]int
+		for _, tier := range ParetoTiers(rs, DefaultThresholds) {
+			want[map[Tier]int{TierA: 0, TierB: 1, TierC: 2}[tier]]++
+		}
+		if got := ParetoBands(revs, DefaultThresholds); got != want {
+			t.Errorf("ParetoBands(%v) = %v, want %v", revs, got, want)
+		}
+	}
+}

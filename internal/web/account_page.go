@@ -42,6 +42,12 @@ type accountPageView struct {
 	CanEdit             bool
 	CanEditStakeholders bool
 	CanLogTouch         bool
+
+	Team teamView // the account team and its deliverables (team.go)
+
+	Cadence *cadenceSection // stakeholders' cadence states and overrides (cadence.go)
+
+	Portfolio *standingView // score, tier, designation and their history (portfolio.go)
 }
 
 // touchForm is the "Log a touch" form as typed.
@@ -84,8 +90,9 @@ func (h *handler) accountPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // showAccount renders the account page; tf carries a touch form that failed
-// validation, to show again with its messages (nil for a fresh form).
-func (h *handler) showAccount(w http.ResponseWriter, r *http.Request, id int64, tf *touchForm, status int) {
+// validation, to show again with its messages (nil for a fresh form); edit,
+// if given, changes the view last (e.g. to show a cadence form's errors).
+func (h *handler) showAccount(w http.ResponseWriter, r *http.Request, id int64, tf *touchForm, status int, edit ...func(*accountPageView)) {
 	ctx := r.Context()
 	sc := h.guard.Scope(ctx)
 	a, err := h.db.Account(ctx, sc, id)
@@ -107,6 +114,10 @@ func (h *handler) showAccount(w http.ResponseWriter, r *http.Request, id int64, 
 		return
 	}
 	names := personNames(v.People)
+	if v.Team, err = h.accountTeam(r, a, v.People); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if a.OwnerID != nil {
 		v.OwnerName = names[*a.OwnerID]
 	}
@@ -169,6 +180,14 @@ func (h *handler) showAccount(w http.ResponseWriter, r *http.Request, id int64, 
 		h.fail(w, r, err)
 		return
 	}
+	if v.Cadence, err = h.cadenceSection(r, a, allStakeholders, v.Opportunities); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.Portfolio, err = h.standingSection(r, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if tf != nil {
 		v.Touch = *tf
 		v.Touch.Errors.arrange(touchFieldOrder, touchAnchors)
@@ -180,6 +199,9 @@ func (h *handler) showAccount(w http.ResponseWriter, r *http.Request, id int64, 
 			People:       setOf([]int64{h.guard.PersonID(ctx)}),
 			Stakeholders: idSet{},
 		}
+	}
+	for _, fn := range edit {
+		fn(&v)
 	}
 	h.render(w, r, status, "account", v)
 }
@@ -226,6 +248,11 @@ func (h *handler) logTouch(w http.ResponseWriter, r *http.Request) {
 	if !errs.Any() {
 		err = h.db.CreateTouch(ctx, h.guard.Scope(ctx), &t)
 		if err == nil {
+			// The one-click forms of /week come back there.
+			if r.PostForm.Get("return") == "week" {
+				http.Redirect(w, r, "/week#logged", http.StatusSeeOther)
+				return
+			}
 			http.Redirect(w, r, accountURL(id)+"#touch-"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
 			return
 		}

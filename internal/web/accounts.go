@@ -10,6 +10,7 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/store"
 )
 
 // listPageSize is how many accounts one page of the list shows.
@@ -125,6 +126,7 @@ type accountRow struct {
 	Revenue   int64
 	Currency  string
 	Updated   time.Time
+	Standing  store.Badge // tier, score and designation (portfolio.go)
 }
 
 type accountListView struct {
@@ -187,9 +189,18 @@ func (h *handler) accountList(w http.ResponseWriter, r *http.Request) {
 	for key := range accountSortKeys {
 		v.Columns[key] = q.column(key)
 	}
+	pageIDs := make([]int64, len(accounts))
+	for i, a := range accounts {
+		pageIDs[i] = a.ID
+	}
+	badges, err := h.db.AccountBadges(ctx, sc, pageIDs) // one query for the page
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, a := range accounts {
 		row := accountRow{ID: a.ID, Name: a.Name, Industry: a.Industry, Country: a.Country, Lifecycle: a.Lifecycle,
-			Employees: a.Employees, Revenue: a.AnnualRevenue, Currency: a.Currency, Updated: a.UpdatedAt}
+			Employees: a.Employees, Revenue: a.AnnualRevenue, Currency: a.Currency, Updated: a.UpdatedAt, Standing: badges[a.ID]}
 		if a.OwnerID != nil {
 			row.Owner = names[*a.OwnerID]
 		}

@@ -52,6 +52,51 @@ func Register(mux *http.ServeMux, d Deps) []Route {
 
 	handle("GET /people", access.ReadRecords, h.peopleList)
 
+	// Contact cadences (cadence.go): agreed cadences and accelerations are
+	// part of the stakeholder records (checked per account with
+	// access.PartStakeholder); the organisation's policy is the leader's.
+	handle("POST /accounts/{id}/cadence/agreements", access.WriteRecords, h.setAgreement)
+	handle("POST /accounts/{id}/cadence/agreements/{oid}/delete", access.WriteRecords, h.deleteAgreement)
+	handle("POST /accounts/{id}/cadence/accelerations", access.WriteRecords, h.addAcceleration)
+	handle("POST /accounts/{id}/cadence/accelerations/{oid}/delete", access.WriteRecords, h.deleteAcceleration)
+	handle("GET /adherence", access.ReadRecords, h.adherencePage)
+	handle("GET /week", access.ReadRecords, h.weekPage)
+	handle("GET /cadence/policy", access.SetPolicy, h.cadencePolicyPage)
+	handle("POST /cadence/policy", access.SetPolicy, h.saveCadencePolicy)
+
+	// Staffing: the workload board, people's load and goals, account teams
+	// and their deliverables. Changing the board, capacities and goals is
+	// portfolio policy; the team and deliverables are checked per account
+	// (access.PartTeam, or the deliverable's role).
+	handle("GET /workload", access.ReadRecords, h.workloadPage)
+	handle("POST /workload/moves", access.SetPolicy, h.acceptMove)
+	handle("POST /workload/exempt", access.SetPolicy, h.exemptAccount)
+	handle("POST /workload/exempt/remove", access.SetPolicy, h.unexemptAccount)
+	handle("POST /workload/settings", access.SetPolicy, h.savePolicy)
+	handle("GET /people/{id}", access.ReadRecords, h.personPage)
+	handle("POST /people/{id}/capacity", access.SetPolicy, h.setCapacity)
+	handle("POST /people/{id}/goals", access.SetPolicy, h.setGoals)
+	handle("POST /accounts/{id}/team", access.WriteRecords, h.addMember)
+	handle("POST /accounts/{id}/team/remove", access.WriteRecords, h.removeMember)
+	handle("GET /accounts/{id}/deliverables/{role}", access.WriteRecords, h.editDeliverable)
+	handle("POST /accounts/{id}/deliverables/{role}", access.WriteRecords, h.saveDeliverable)
+	handle("GET /team", access.ReadRecords, h.teamPage)
+
+	// The portfolio (portfolio.go): the ranking and the strategic pipeline
+	// are for every reader; rating an account is a change to it (checked per
+	// account with access.PartAccount); criteria, tiering policy, recomputes,
+	// designation and tier overrides are the leader's portfolio policy.
+	handle("GET /portfolio", access.ReadRecords, h.portfolioPage)
+	handle("GET /portfolio/pipeline", access.ReadRecords, h.pipelinePage)
+	handle("GET /portfolio/criteria", access.SetPolicy, h.criteriaPage)
+	handle("POST /portfolio/criteria", access.SetPolicy, h.saveCriteria)
+	handle("POST /portfolio/policy", access.SetPolicy, h.saveTierPolicy)
+	handle("POST /portfolio/recompute", access.SetPolicy, h.recomputeTiers)
+	handle("GET /accounts/{id}/rating", access.WriteRecords, h.ratingPage)
+	handle("POST /accounts/{id}/rating", access.WriteRecords, h.saveRating)
+	handle("POST /accounts/{id}/designation", access.SetPolicy, h.decide)
+	handle("POST /accounts/{id}/tier", access.SetPolicy, h.overrideTier)
+
 	// Signing in and out. /signin and /setup are public: they are how one
 	// becomes someone; /setup answers 404 once any user exists.
 	handle("GET /signin", access.Public, h.signInPage)

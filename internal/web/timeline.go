@@ -184,6 +184,10 @@ func (d describer) actor(e store.AuditEntry) string {
 
 func (d describer) change(e store.AuditEntry) *changeEntry {
 	c := &changeEntry{Actor: d.actor(e)}
+	if text, ok := portfolioChange(e); ok { // ratings, designation, tier (portfolio.go)
+		c.Text = text
+		return c
+	}
 	var lines []string
 	fields := make([]string, 0, len(e.Changes))
 	for f := range e.Changes {

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -135,7 +136,7 @@ func (h *handler) parseTemplates() (map[string]*template.Template, error) {
 }
 
 func (h *handler) funcs() template.FuncMap {
-	return template.FuncMap{
+	fm := template.FuncMap{
 		"static": func(name string) string {
 			return "/static/" + name + "?v=" + h.assetVersion[name]
 		},
@@ -157,6 +158,8 @@ func (h *handler) funcs() template.FuncMap {
 		// list, a scrolling window onto a long one.
 		"listSize": func(n int) int { return min(max(n, 3), 6) },
 	}
+	maps.Copy(fm, portfolioFuncs)
+	return fm
 }
 
 type sortHeadView struct {

@@ -1,0 +1,49 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/cadence"
+	"github.com/samwise-sam/samwise/internal/store"
+)
+
+// BenchmarkAdherenceWholeOrg measures the full recompute of adherence for
+// every active stakeholder of the organisation: policy, overrides, tiers,
+// the stakeholders and their two latest check-ins, evaluated in Go. It runs
+// on a COPY of the database `samwise gen --accounts 100000` makes, named by
+// SAMWISE_CADENCE_BENCH_DB (it is migrated, so it must not be the
+// original), and is skipped without it.
+func BenchmarkAdherenceWholeOrg(b *testing.B) {
+	p := os.Getenv("SAMWISE_CADENCE_BENCH_DB")
+	if p == "" {
+		b.Skip("set SAMWISE_CADENCE_BENCH_DB to a copy of a generated database")
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	orgs, err := db.Organisations(ctx)
+	if err != nil || len(orgs) == 0 {
+		b.Fatalf("%s has no organisation (%v)", p, err)
+	}
+	sc := account.Scope{OrgID: orgs[0].ID, Actor: "bench"}
+	today := cadence.Day(time.Now(), time.UTC)
+	var rows []cadence.Row
+	for b.Loop() {
+		if rows, _, err = db.Adherence(ctx, sc, store.CadenceScope{}, time.UTC, today); err != nil {
+			b.Fatal(err)
+		}
+	}
+	t := cadence.Total(rows)
+	b.ReportMetric(float64(t.Stakeholders), "stakeholders")
+	b.ReportMetric(t.Percent(), "adherence-%")
+}
