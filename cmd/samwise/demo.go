@@ -19,6 +19,9 @@ func (demoCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if err := demo.Seed(e.ctx, db, res.Scope, time.Now()); err != nil {
+		return err
+	}
 	if !res.Loaded {
 		_, err = fmt.Fprintf(e.stdout, "Organisation %q (%s) already has accounts; nothing loaded.\n", res.Org.Slug, res.Org.Name)
 		return err

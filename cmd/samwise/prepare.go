@@ -26,6 +26,9 @@ func (s *serveCmd) prepare(e *env, db *store.DB, log *slog.Logger) (access.Guard
 			fmt.Fprintf(e.stdout, "Loaded the demo portfolio: %d accounts, %d stakeholders, %d people, %d touches, %d opportunities, %d contracts.\n",
 				c.Accounts, c.Stakeholders, c.People, c.Touches, c.Opportunities, c.Contracts)
 		}
+		if err := demo.Seed(e.ctx, db, res.Scope, time.Now()); err != nil {
+			return nil, err
+		}
 		creds, err := demo.EnsureUsers(e.ctx, db, res.Scope)
 		if err != nil {
 			return nil, fmt.Errorf("demo users: %w", err)
