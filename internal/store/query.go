@@ -166,4 +166,3 @@ func (l *lister[T]) run(tx *Tx, p account.Page) ([]T, string, error) {
 	}
 	return items, next, nil
 }
-
