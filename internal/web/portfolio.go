@@ -162,7 +162,6 @@ type portfolioView struct {
 	Policy               portfolio.Policy
 	Criteria             []portfolio.Criterion
 	TiersAt              time.Time
-	Pending              int
 	Untiered             int // accounts without a recorded tier (new since the last recompute)
 	Pareto               chartSVG
 	Scatter              chartSVG
@@ -251,7 +250,6 @@ func (h *handler) portfolioPage(w http.ResponseWriter, r *http.Request) {
 		Policy:       rk.Policy,
 		Criteria:     rk.Criteria,
 		TiersAt:      tiersAt,
-		Pending:      rk.Pending,
 		People:       people,
 		Columns:      map[string]sortColumn{},
 		Filtered:     q.filtered(),
