@@ -47,7 +47,9 @@ type Account struct {
 // Normalize trims free text and fills defaults before validation.
 func (a *Account) Normalize() {
 	trim(&a.Name, &a.Domain, &a.Industry, &a.Region, &a.Country, &a.ExternalID)
-	a.Domain = strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(a.Domain, "https://"), "http://"))
+	// People paste URLs: keep the bare domain, whatever the case of the scheme.
+	a.Domain = strings.ToLower(a.Domain)
+	a.Domain = strings.TrimPrefix(strings.TrimPrefix(a.Domain, "https://"), "http://")
 	a.Domain = strings.TrimSuffix(a.Domain, "/")
 	a.Currency = strings.ToUpper(strings.TrimSpace(a.Currency))
 	if a.Currency == "" {
