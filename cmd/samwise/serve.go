@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/auth"
+	"github.com/samwise-sam/samwise/internal/jobs"
 	"github.com/samwise-sam/samwise/internal/server"
 	"github.com/samwise-sam/samwise/internal/store"
 )
@@ -86,6 +87,15 @@ func (s *serveCmd) Run(e *env) error {
 	fmt.Fprintf(e.stdout, "samwise %s serving http://%s (database: %s)\n", version, ln.Addr(), describe(db, e.dbURL))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Background work: revenue and tiers follow the deals won and the days
+	// passing, recomputed daily (safe on several instances: see jobs).
+	jctx, stopJobs := context.WithCancel(e.ctx)
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		jobs.TierRecompute{DB: db, Log: log}.Run(jctx)
+	}()
+	defer func() { stopJobs(); <-jobsDone }() // before the database closes
 	select {
 	case err := <-errc:
 		return err
