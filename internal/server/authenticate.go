@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -51,6 +52,5 @@ func unauthorized(w http.ResponseWriter, detail string) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="samwise"`)
 	w.WriteHeader(http.StatusUnauthorized)
-	// detail is one of our fixed sentences: no user input to escape.
-	w.Write([]byte(`{"title":"Unauthorized","status":401,"detail":"` + strings.ReplaceAll(detail, `"`, `\"`) + `"}`))
+	json.NewEncoder(w).Encode(map[string]any{"title": "Unauthorized", "status": http.StatusUnauthorized, "detail": detail})
 }
