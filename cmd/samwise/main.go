@@ -95,6 +95,15 @@ type cli struct {
 	Gen       genCmd       `cmd:"" help:"Write a synthetic portfolio of a given size, for benchmarks."`
 	Cadence   cadenceCmd   `cmd:"" help:"Contact cadences: who is overdue or due soon."`
 	Portfolio portfolioCmd `cmd:"" help:"The ranked portfolio and its A-B-C tiers."`
+	Coverage  coverageCmd  `cmd:"" help:"Relationship coverage findings across the portfolio."`
+	Import    importCmd    `cmd:"" help:"Import records from a CSV file."`
+	Export    exportCmd    `cmd:"" help:"Export records as CSV, Excel or JSON."`
+	Backup    backupCmd    `cmd:"" help:"Write a consistent snapshot of the database to a file."`
+	Restore   restoreCmd   `cmd:"" help:"Restore a backup into an empty database."`
+	Copy      copyCmd      `cmd:"" help:"Copy a whole installation between databases (SQLite and PostgreSQL)."`
+	Metrics   metricsCmd   `cmd:"" help:"Retention, revenue and program ROI figures."`
+	Model     modelCmd     `cmd:"" help:"Train and evaluate the churn-risk model."`
+	Grader    graderCmd    `cmd:"" help:"The ten-check account-management grader."`
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -176,4 +176,12 @@ func routes(api huma.API, h *handlers) {
 	// The portfolio: ranking, criteria, tiers, ratings, designation
 	// (portfolio.go).
 	portfolioRoutes(api, h)
+
+	// Later features, each with its own file.
+	reviewRoutes(api, h)  // business reviews (reviews.go)
+	intelRoutes(api, h)   // profile, vision, relationships, products, coverage (intel.go)
+	dataRoutes(api, h)    // custom fields, imports, exports (data.go)
+	planRoutes(api, h)    // strategic account plans (plans.go)
+	outcomeRoutes(api, h) // problems, renewals, metrics (outcomes.go)
+	measureRoutes(api, h) // surveys, grader, assessments, health (measures.go)
 }

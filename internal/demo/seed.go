@@ -17,7 +17,11 @@ func Seed(ctx context.Context, db *store.DB, sc account.Scope, now time.Time) er
 	for _, s := range []struct {
 		name string
 		fn   func(context.Context, *store.DB, account.Scope, time.Time) error
-	}{{"portfolio", SeedPortfolio}, {"staffing", SeedStaffing}, {"cadence", SeedCadence}} {
+	}{
+		{"portfolio", SeedPortfolio}, {"staffing", SeedStaffing}, {"cadence", SeedCadence},
+		{"fields", SeedFields}, {"intel", SeedIntel}, {"reviews", SeedReviews}, {"outcomes", SeedOutcomes},
+		{"plans", SeedPlans}, {"measures", SeedMeasures},
+	} {
 		if err := s.fn(ctx, db, sc, now); err != nil {
 			return fmt.Errorf("demo %s: %w", s.name, err)
 		}

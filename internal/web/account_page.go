@@ -48,6 +48,8 @@ type accountPageView struct {
 	Cadence *cadenceSection // stakeholders' cadence states and overrides (cadence.go)
 
 	Portfolio *standingView // score, tier, designation and their history (portfolio.go)
+
+	Extras accountExtras // later features' sections (extensions.go)
 }
 
 // touchForm is the "Log a touch" form as typed.
@@ -185,6 +187,10 @@ func (h *handler) showAccount(w http.ResponseWriter, r *http.Request, id int64, 
 		return
 	}
 	if v.Portfolio, err = h.standingSection(r, a); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.Extras, err = h.loadExtras(r, a); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -124,6 +124,14 @@ func Register(mux *http.ServeMux, d Deps) []Route {
 	handle("POST /admin/settings", access.ManageSettings, h.saveSettings)
 	handle("GET /admin/audit", access.ReadAudit, h.auditPage)
 	handle("GET /admin/audit.csv", access.ReadAudit, h.auditCSV)
+
+	// Later features, each with its own file and rules.
+	h.reviewPages(handle)  // business reviews, calendar feeds (reviews.go)
+	h.intelPages(handle)   // profile, vision, relationships, roadmap, needs (intel.go)
+	h.dataPages(handle)    // custom fields, import and export (fields.go)
+	h.planPages(handle)    // strategic account plans and their sharing (plans.go)
+	h.outcomePages(handle) // resolution, retention, revenue (outcomes.go)
+	h.measurePages(handle) // surveys, grader, assessment, health (measures.go)
 	return routes
 }
 

@@ -1,0 +1,6 @@
+package api
+
+import "github.com/danielgtaylor/huma/v2"
+
+// outcomeRoutes registers this feature's operations.
+func outcomeRoutes(api huma.API, h *handlers) {}
