@@ -2,10 +2,6 @@ package main
 
 import "errors"
 
-type modelCmd struct{}
-
-func (modelCmd) Run(e *env) error { return errors.New("not built yet") }
-
 type graderCmd struct{}
 
 func (graderCmd) Run(e *env) error { return errors.New("not built yet") }

@@ -183,5 +183,6 @@ func routes(api huma.API, h *handlers) {
 	dataRoutes(api, h)    // custom fields, imports, exports (data.go)
 	planRoutes(api, h)    // strategic account plans (plans.go)
 	outcomeRoutes(api, h) // problems, renewals, metrics (outcomes.go)
-	measureRoutes(api, h) // surveys, grader, assessments, health (measures.go)
+	measureRoutes(api, h) // surveys, grader, assessments (measures.go)
+	healthRoutes(api, h)  // health scores and churn risk (health.go)
 }

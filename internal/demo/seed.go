@@ -20,7 +20,7 @@ func Seed(ctx context.Context, db *store.DB, sc account.Scope, now time.Time) er
 	}{
 		{"portfolio", SeedPortfolio}, {"staffing", SeedStaffing}, {"cadence", SeedCadence},
 		{"fields", SeedFields}, {"intel", SeedIntel}, {"reviews", SeedReviews}, {"outcomes", SeedOutcomes},
-		{"plans", SeedPlans}, {"measures", SeedMeasures},
+		{"plans", SeedPlans}, {"measures", SeedMeasures}, {"health", SeedHealth},
 	} {
 		if err := s.fn(ctx, db, sc, now); err != nil {
 			return fmt.Errorf("demo %s: %w", s.name, err)

@@ -131,7 +131,8 @@ func Register(mux *http.ServeMux, d Deps) []Route {
 	h.dataPages(handle)    // custom fields, import and export (fields.go)
 	h.planPages(handle)    // strategic account plans and their sharing (plans.go)
 	h.outcomePages(handle) // resolution, retention, revenue (outcomes.go)
-	h.measurePages(handle) // surveys, grader, assessment, health (measures.go)
+	h.measurePages(handle) // surveys, grader, assessment (measures.go)
+	h.healthPages(handle)  // health scores and churn risk (health.go)
 	return routes
 }
 
