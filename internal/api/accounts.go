@@ -116,7 +116,13 @@ func (h *handlers) createAccount(ctx context.Context, in *createInput[AccountInp
 	if err := h.db.CreateAccount(ctx, h.guard.Scope(ctx), &a); err != nil {
 		return nil, err
 	}
-	return &created[Account]{Location: location("accounts", a.ID), Body: accountOut(a)}, nil
+	// A new account has no portfolio row yet; its badge says "not scored"
+	// all the same, so every account object has the same fields.
+	badges, err := h.badgesFor(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return &created[Account]{Location: location("accounts", a.ID), Body: withBadge(accountOut(a), badges[a.ID])}, nil
 }
 
 func (h *handlers) putAccount(ctx context.Context, in *putInput[AccountInput]) (*one[Account], error) {

@@ -241,7 +241,11 @@ func (h *handlers) acceptMove(ctx context.Context, in *createInput[MoveInput]) (
 	if err != nil {
 		return nil, err
 	}
-	return &one[Account]{Body: accountOut(rec)}, nil
+	badges, err := h.badgesFor(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	return &one[Account]{Body: withBadge(accountOut(rec), badges[rec.ID])}, nil
 }
 
 type settingsOutput struct{ Body StaffingSettings }

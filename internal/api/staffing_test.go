@@ -77,10 +77,12 @@ func TestTheWorkloadAPIProposesMovesAndAcceptsThemOneByOne(t *testing.T) {
 				t.Errorf("Ann %+v", m)
 			}
 		}
+		want(t, e.do(http.MethodPost, path("/api/v1/accounts/%d/designation", small), map[string]any{"decision": "designated", "reason": "growth"}), 200)
 		mv := map[string]any{"account_id": small, "from_id": ann, "to_id": bob}
 		r = e.do(http.MethodPost, "/api/v1/workload/moves", mv)
 		want(t, r, 200)
-		fields(t, r.Body, map[string]any{"owner_id": float64(bob)})
+		// The moved account is a whole account object, portfolio fields too.
+		fields(t, r.Body, map[string]any{"owner_id": float64(bob), "strategic": true})
 		r = e.do(http.MethodPost, "/api/v1/workload/moves", mv)
 		want(t, r, http.StatusConflict)
 		if p := r.problem(t); p.Detail == "" {
