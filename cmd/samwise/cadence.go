@@ -85,8 +85,41 @@ func (c *cadenceDueCmd) Run(e *env) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
+	// Business reviews of the same accounts: late, or within 30 days.
+	reviews, _, err := db.Reviews(e.ctx, sc, store.ReviewFilter{PersonID: person.ID, Status: cadence.ReviewScheduled,
+		To: today.AddDays(30), Page: account.Page{Limit: account.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	if len(reviews) > 0 {
+		names, err := db.ReviewAccountNames(e.ctx, sc, reviewAccounts(reviews))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout)
+		w = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(w, "REVIEW	SCHEDULED	STATE	ACCOUNT")
+		for _, r := range reviews {
+			state := r.State(today).Label()
+			if n := r.DaysLate(today); n > 0 {
+				state = fmt.Sprintf("%s, %d days", state, n)
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.Kind.Label(), r.ScheduledOn, state, names[r.AccountID])
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
 	t := cadence.Total(rows)
 	fmt.Fprintf(e.stderr, "%s, %s: %d of %d stakeholders listed; %d overdue, %d due soon, %d over-contacted; adherence %.0f%%.\n",
 		person.Name, today, shown, t.Stakeholders, t.Overdue, t.DueSoon, t.OverContacted, t.Percent())
 	return nil
+}
+
+func reviewAccounts(rs []cadence.Review) []int64 {
+	var ids []int64
+	for _, r := range rs {
+		ids = append(ids, r.AccountID)
+	}
+	return ids
 }

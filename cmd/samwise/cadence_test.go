@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/cadence"
 )
 
 func TestCadenceDueListsOverdueStakeholdersOfAPersonsAccounts(t *testing.T) {
@@ -57,12 +58,22 @@ func TestCadenceDueListsOverdueStakeholdersOfAPersonsAccounts(t *testing.T) {
 			}
 		}
 	}
+	// A review of Ann's account slipped a week; Bob's is not hers.
+	lateOn := account.DateOf(time.Now().UTC().AddDate(0, 0, -7))
+	for _, a := range []account.Account{mine, theirs} {
+		if err := db.CreateReview(ctx, sc, &cadence.Review{AccountID: a.ID, Kind: cadence.QBR, ScheduledOn: lateOn}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	out, errOut, err := runSplit(t, path, "cadence", "due", "--person", "ANN@example.com")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errOut)
 	}
 	if !strings.Contains(out, "Overdue") || !strings.Contains(out, "Olga Never") || strings.Contains(out, "Tina Recent") || strings.Contains(out, "Zed Other") {
 		t.Errorf("due list:\n%s", out)
+	}
+	if !strings.Contains(out, "Quarterly business review") || !strings.Contains(out, "Late, 7 days") || strings.Count(out, "Quarterly business review") != 1 {
+		t.Errorf("reviews in the due list:\n%s", out)
 	}
 	if !strings.Contains(errOut, "Ann Lee") || !strings.Contains(errOut, "1 of 2 stakeholders listed; 1 overdue") || !strings.Contains(errOut, "adherence 50%") {
 		t.Errorf("summary: %s", errOut)

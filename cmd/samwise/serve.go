@@ -11,6 +11,7 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/auth"
 	"github.com/samwise-sam/samwise/internal/jobs"
+	"github.com/samwise-sam/samwise/internal/mail"
 	"github.com/samwise-sam/samwise/internal/server"
 	"github.com/samwise-sam/samwise/internal/store"
 )
@@ -28,6 +29,36 @@ type serveCmd struct {
 	OIDCLabel       string `name:"oidc-label" help:"Single sign-on: the provider's name on the sign-in button." env:"SAMWISE_OIDC_LABEL" group:"Single sign-on"`
 	OIDCCreateRole  string `name:"oidc-create-role" help:"Single sign-on: role for people who sign in without a samwise user yet (empty: refuse them)." env:"SAMWISE_OIDC_CREATE_ROLE" group:"Single sign-on"`
 	OIDCOrg         string `name:"oidc-org" help:"Single sign-on: organisation slug new users join (default: the oldest)." env:"SAMWISE_OIDC_ORG" group:"Single sign-on"`
+
+	SMTPHost    string `name:"smtp-host" help:"Reminder mail: the SMTP server (mail is off without it). The password is read from SAMWISE_SMTP_PASSWORD only." env:"SAMWISE_SMTP_HOST" group:"Mail"`
+	SMTPPort    int    `name:"smtp-port" help:"Reminder mail: the SMTP port (default by TLS mode: 25, 587, 465)." env:"SAMWISE_SMTP_PORT" group:"Mail"`
+	SMTPTLS     string `name:"smtp-tls" help:"Reminder mail: none, starttls or tls." env:"SAMWISE_SMTP_TLS" default:"starttls" enum:"none,starttls,tls" group:"Mail"`
+	SMTPUser    string `name:"smtp-user" help:"Reminder mail: the SMTP user (no authentication when empty)." env:"SAMWISE_SMTP_USER" group:"Mail"`
+	MailFrom    string `name:"mail-from" help:"Reminder mail: the sender address." env:"SAMWISE_MAIL_FROM" group:"Mail"`
+	DigestHour  int    `name:"digest-hour" help:"Reminder mail: the hour (0-23, server time) the daily digest goes out from." env:"SAMWISE_DIGEST_HOUR" default:"7" group:"Mail"`
+	PublicURL   string `name:"public-url" help:"samwise's public address, for links in mail (default: http:// + --addr)." env:"SAMWISE_PUBLIC_URL" group:"Mail"`
+	JobInstance string `name:"instance" help:"This instance's name in the job table (default: host:pid)." env:"SAMWISE_INSTANCE" hidden:""`
+}
+
+// mailer configures the SMTP sender when a host is given. The password is
+// read only from the environment (SAMWISE_SMTP_PASSWORD) and never logged.
+func (s *serveCmd) mailer(e *env) (*mail.SMTP, error) {
+	if s.SMTPHost == "" {
+		return nil, nil
+	}
+	t, err := mail.ParseTLS(s.SMTPTLS)
+	if err != nil {
+		return nil, err
+	}
+	m := &mail.SMTP{Host: s.SMTPHost, Port: s.SMTPPort, TLS: t, User: s.SMTPUser,
+		Password: e.getenv("SAMWISE_SMTP_PASSWORD"), From: s.MailFrom}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("mail configuration: %w", err)
+	}
+	if s.DigestHour < 0 || s.DigestHour > 23 {
+		return nil, fmt.Errorf("--digest-hour %d: must be 0-23", s.DigestHour)
+	}
+	return m, nil
 }
 
 // oidc configures single sign-on when an issuer is given. The client secret
@@ -70,6 +101,10 @@ func (s *serveCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	sender, err := s.mailer(e)
+	if err != nil {
+		return err
+	}
 	h := server.New(server.Deps{DB: db, Log: log, Guard: guard, Version: version, OIDC: sso,
 		SessionTTL: s.SessionTTL, TrustProxy: s.TrustProxy})
 	ln, err := net.Listen("tcp", s.Addr)
@@ -87,13 +122,26 @@ func (s *serveCmd) Run(e *env) error {
 	fmt.Fprintf(e.stdout, "samwise %s serving http://%s (database: %s)\n", version, ln.Addr(), describe(db, e.dbURL))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	// Background work: revenue and tiers follow the deals won and the days
-	// passing, recomputed daily (safe on several instances: see jobs).
+	// Background work on a scheduler that claims each run in the database,
+	// so several instances run it once: revenue and tiers follow the deals
+	// won and the days passing (recomputed daily), and with mail configured
+	// the daily reminder digest goes out.
+	sched := &jobs.Scheduler{DB: db, Log: log, Holder: s.JobInstance,
+		Jobs: []jobs.Job{jobs.TierRecompute{DB: db, Log: log}.Job()}}
+	if sender != nil {
+		base := s.PublicURL
+		if base == "" {
+			base = "http://" + ln.Addr().String()
+		}
+		dg := jobs.Digest{DB: db, Sender: sender, Log: log, Loc: time.Local, BaseURL: base}
+		sched.Jobs = append(sched.Jobs, dg.Job(s.DigestHour))
+		log.Info("reminder digest on", "smtp", sender.String(), "hour", s.DigestHour)
+	}
 	jctx, stopJobs := context.WithCancel(e.ctx)
 	jobsDone := make(chan struct{})
 	go func() {
 		defer close(jobsDone)
-		jobs.TierRecompute{DB: db, Log: log}.Run(jctx)
+		sched.Run(jctx)
 	}()
 	defer func() { stopJobs(); <-jobsDone }() // before the database closes
 	select {

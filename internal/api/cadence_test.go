@@ -28,6 +28,7 @@ func exerciseCadence(t *testing.T, e *env, acct int64) {
 	var p CadencePolicy
 	e.do(http.MethodGet, "/api/v1/cadence/policy", nil).decode(t, &p)
 	want(t, e.do(http.MethodPut, "/api/v1/cadence/policy", p), http.StatusOK)
+	exerciseReviews(t, e, acct) // reviews_test.go: reviews, agreements, accelerations
 }
 
 // On 2 March 2026 (UTC): Bo (executive, untiered → tier C, 180 days) was

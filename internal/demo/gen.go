@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/outcome"
 	"github.com/samwise-sam/samwise/internal/store"
 )
 
@@ -294,15 +295,23 @@ func (g *synth) writeOpportunities(a *account.Account, size float64) error {
 }
 
 // writeContracts writes contracts that fit the account's lifecycle: former
-// customers' contracts ended, prospects' are pending or long expired, and
-// customers have active ones (with their expired predecessors).
+// customers' contracts ended (the latest one churned), prospects' are
+// pending or long expired, and customers have active ones with their expired
+// predecessors, each predecessor linked to the contract that renewed it with
+// the outcome its value change says (renewed, expanded, contracted). Active
+// contracts ending in the next 180 days carry a forecast.
 func (g *synth) writeContracts(a *account.Account, size float64) error {
 	r := g.r
+	today := account.DateOf(g.now)
+	var prev *account.Contract // the last active contract, which an expired one may precede
+	latestGone := -1 // index into gone of the contract that ended last
+	var gone []account.Contract
 	for k := range genContractsMin + r.IntN(genContractsSpan) {
 		prod := pick(r, products)
 		years := 1 + r.IntN(3)
 		c := account.Contract{AccountID: a.ID, Product: prod.name, AutoRenew: r.IntN(100) < 40,
 			AnnualValue: cents(float64(prod.price) * min(size, 50) * (0.3 + r.Float64()))}
+		var ren store.RenewalUpdate
 		switch {
 		case a.Lifecycle == account.Prospect && k == 0, r.IntN(100) < 4:
 			c.Status = account.ContractPending
@@ -322,11 +331,54 @@ func (g *synth) writeContracts(a *account.Account, size float64) error {
 		if c.Status == account.ContractCancelled {
 			c.End = c.Start.AddDays(r.IntN(365 * years))
 		}
+		if c.Status == account.ContractExpired && a.Lifecycle == account.Customer && prev != nil {
+			// The contract the previous active one renewed: same product,
+			// ending the day before it started, worth 80-120% of it.
+			c.Product, c.AutoRenew = prev.Product, false
+			c.AnnualValue = prev.AnnualValue * int64(80+r.IntN(41)) / 100
+			c.End = prev.Start.AddDays(-1)
+			c.Start = c.End.AddDays(-365*years + 1)
+			ren = store.RenewalUpdate{SuccessorID: &prev.ID, OwnerID: a.OwnerID, Forecast: outcome.Likely}
+			switch {
+			case prev.AnnualValue > c.AnnualValue:
+				ren.Outcome, ren.Reason = outcome.Expanded, "Added seats"
+			case prev.AnnualValue < c.AnnualValue:
+				ren.Outcome, ren.Reason, ren.Forecast = outcome.Contracted, "Fewer seats", outcome.AtRisk
+			default:
+				ren.Outcome = outcome.Renewed
+			}
+			prev = nil
+		}
+		if c.Status == account.ContractActive && !c.End.Before(today) && c.End.DaysSince(today) <= 180 {
+			ren = store.RenewalUpdate{OwnerID: a.OwnerID, NoticeDays: 30 * (1 + r.IntN(3)),
+				Forecast: outcome.Forecasts[weighted(r, []int{70, 20, 10})]}
+		}
 		c.CreatedAt = c.Start.Time().AddDate(0, 0, -r.IntN(30))
 		if c.CreatedAt.After(g.now) {
 			c.CreatedAt = g.now
 		}
-		if err := g.w.Contract(&c); err != nil {
+		if a.Lifecycle == account.FormerCustomer && c.Status != account.ContractPending {
+			// Written at the end, the latest one marked churned.
+			gone = append(gone, c)
+			if latestGone < 0 || gone[latestGone].End.Before(c.End) {
+				latestGone = len(gone) - 1
+			}
+			continue
+		}
+		if err := g.w.ContractRenewal(&c, ren); err != nil {
+			return err
+		}
+		if c.Status == account.ContractActive {
+			cp := c
+			prev = &cp
+		}
+	}
+	for i := range gone {
+		ren := store.RenewalUpdate{}
+		if i == latestGone {
+			ren = store.RenewalUpdate{Outcome: outcome.Churned, Forecast: outcome.Lost, Reason: pick(r, churnReasons)}
+		}
+		if err := g.w.ContractRenewal(&gone[i], ren); err != nil {
 			return err
 		}
 	}

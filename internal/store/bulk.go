@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/outcome"
 )
 
 // The bulk path loads many records at once — the demo portfolio, synthetic
@@ -86,7 +87,8 @@ var bulkSchemas = [bTables]struct {
 	bTouchPeople:       {"touch_people", []string{"org_id", "touch_id", "person_id"}, false},
 	bTouchStakeholders: {"touch_stakeholders", []string{"org_id", "touch_id", "stakeholder_id", "account_id", "occurred_at"}, false},
 	bOpportunities:     {"opportunities", []string{"org_id", "id", "account_id", "owner_id", "name", "product", "kind", "stage", "amount", "currency", "expected_close", "actual_close", "external_id", "created_at", "updated_at"}, true},
-	bContracts:         {"contracts", []string{"org_id", "id", "account_id", "product", "annual_value", "currency", "start_date", "end_date", "auto_renew", "status", "external_id", "created_at", "updated_at"}, true},
+	bContracts: {"contracts", []string{"org_id", "id", "account_id", "product", "annual_value", "currency", "start_date", "end_date", "auto_renew", "status", "external_id", "created_at", "updated_at",
+		"renewal_date", "notice_days", "renewal_owner_id", "renewal_forecast", "renewal_outcome", "outcome_reason", "successor_id", "renewed_value"}, true},
 }
 
 const (
@@ -485,18 +487,36 @@ func (w *BulkWriter) Opportunity(o *account.Opportunity) error {
 
 // Contract validates c, assigns its id and queues it.
 func (w *BulkWriter) Contract(c *account.Contract) error {
+	return w.ContractRenewal(c, RenewalUpdate{})
+}
+
+// ContractRenewal is Contract with the contract's renewal tracking. A
+// successor must be a contract of the same account written earlier in the
+// load.
+func (w *BulkWriter) ContractRenewal(c *account.Contract, r RenewalUpdate) error {
 	t := &w.tables[bContracts]
 	c.ID = t.next
 	c.Normalize()
 	if err := c.Validate(); err != nil {
 		return recordErr("contract", c.Product, err)
 	}
+	if err := outcome.ValidateRenewal(r.Forecast, r.Outcome, r.Reason, r.NoticeDays, r.RenewedValue); err != nil {
+		return recordErr("contract", c.Product, err)
+	}
 	if err := w.tables[bAccounts].ref("account_id", &c.AccountID, "account"); err != nil {
 		return recordErr("contract", c.Product, err)
 	}
+	if err := w.tables[bPeople].ref("renewal_owner_id", r.OwnerID, "person"); err != nil {
+		return recordErr("contract", c.Product, err)
+	}
+	if r.SuccessorID != nil && (*r.SuccessorID < t.first || *r.SuccessorID >= c.ID) {
+		return recordErr("contract", c.Product, account.Invalid("successor_id", "must be a contract written earlier in this load"))
+	}
 	w.stamp(&c.CreatedAt, &c.UpdatedAt)
 	return w.add(bContracts, w.sc.OrgID, c.ID, c.AccountID, c.Product, c.AnnualValue, c.Currency, c.Start.String(),
-		c.End.String(), c.AutoRenew, string(c.Status), c.ExternalID, ms(c.CreatedAt), ms(c.UpdatedAt))
+		c.End.String(), c.AutoRenew, string(c.Status), c.ExternalID, ms(c.CreatedAt), ms(c.UpdatedAt),
+		r.RenewalDate.String(), r.NoticeDays, nullID(r.OwnerID), string(r.Forecast), string(r.Outcome), r.Reason,
+		nullID(r.SuccessorID), r.RenewedValue)
 }
 
 // recordErr names the record that failed, keeping the application error

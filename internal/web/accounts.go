@@ -10,6 +10,7 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/exchange"
 	"github.com/samwise-sam/samwise/internal/store"
 )
 
@@ -31,6 +32,11 @@ type accountQuery struct {
 	Owner     int64
 	Sort      string
 	Cursor    string
+	// Custom filters on custom fields (key → value, from cf_<key>
+	// parameters); a custom sort is "cf_<key>". Either switches the list to
+	// offset paging (Page).
+	Custom map[string]string
+	Page   int
 }
 
 // readAccountQuery reads the list's parameters, dropping values that cannot
@@ -48,15 +54,31 @@ func readAccountQuery(v url.Values) accountQuery {
 	if id, err := strconv.ParseInt(v.Get("owner"), 10, 64); err == nil && id > 0 {
 		q.Owner = id
 	}
-	if _, ok := accountSortKeys[strings.TrimPrefix(q.Sort, "-")]; !ok {
+	for k, vs := range v {
+		if key, ok := strings.CutPrefix(k, "cf_"); ok && key != "" && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
+			if q.Custom == nil {
+				q.Custom = map[string]string{}
+			}
+			q.Custom[key] = strings.TrimSpace(vs[0])
+		}
+	}
+	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 {
+		q.Page = n
+	}
+	if _, ok := accountSortKeys[strings.TrimPrefix(q.Sort, "-")]; !ok && !strings.HasPrefix(strings.TrimPrefix(q.Sort, "-"), "cf_") {
 		q.Sort = ""
 	}
 	return q
 }
 
+// custom reports whether a custom field filters or sorts the list.
+func (q accountQuery) custom() bool {
+	return len(q.Custom) > 0 || strings.HasPrefix(strings.TrimPrefix(q.Sort, "-"), "cf_")
+}
+
 // filtered reports whether any filter (not sort or paging) is set.
 func (q accountQuery) filtered() bool {
-	return q.Q != "" || q.Industry != "" || q.Lifecycle != "" || q.Owner != 0
+	return q.Q != "" || q.Industry != "" || q.Lifecycle != "" || q.Owner != 0 || len(q.Custom) > 0
 }
 
 // url returns the list's URL for q; empty values are left out so links stay short.
@@ -73,12 +95,30 @@ func (q accountQuery) url() string {
 	if q.Owner != 0 {
 		v.Set("owner", strconv.FormatInt(q.Owner, 10))
 	}
+	for k, val := range q.Custom {
+		set("cf_"+k, val)
+	}
 	set("sort", q.Sort)
 	set("cursor", q.Cursor)
+	if q.Page > 1 {
+		v.Set("page", strconv.Itoa(q.Page))
+	}
 	if len(v) == 0 {
 		return "/accounts"
 	}
 	return "/accounts?" + v.Encode()
+}
+
+// exportURL is the list's filters as an export download of format.
+func (q accountQuery) exportURL(format string) string {
+	f := q
+	f.Sort, f.Cursor, f.Page = "", "", 0
+	u := f.url()
+	_, params, _ := strings.Cut(u, "?")
+	if params != "" {
+		params = "?" + params
+	}
+	return "/data/export/accounts." + format + params
 }
 
 // sortColumn is one sortable header: where clicking leads and how the
@@ -95,7 +135,7 @@ func (q accountQuery) column(key string) sortColumn {
 		cur = "name"
 	}
 	next := q
-	next.Cursor = ""
+	next.Cursor, next.Page = "", 0
 	c := sortColumn{AriaSort: "none"}
 	switch cur {
 	case key:
@@ -127,7 +167,23 @@ type accountRow struct {
 	Currency  string
 	Updated   time.Time
 	Standing  store.Badge // tier, score and designation (portfolio.go)
+	Custom    []string    // values of CustomCols, in order
 }
+
+// customCol is a custom field shown as a column of the account list.
+type customCol struct {
+	Key, Label string
+	Col        sortColumn
+}
+
+// customFilter is a choice field offered as a filter.
+type customFilter struct {
+	Key, Label, Value string
+	Choices           []string
+}
+
+// maxCustomCols is how many custom fields the list shows as columns.
+const maxCustomCols = 3
 
 type accountListView struct {
 	page
@@ -141,6 +197,10 @@ type accountListView struct {
 	FirstURL   string
 	Filtered   bool
 	CanCreate  bool
+	CustomCols []customCol
+	CustomFilt []customFilter
+	ExportCSV  string
+	ExportXLSX string
 }
 
 func (h *handler) accountList(w http.ResponseWriter, r *http.Request) {
@@ -155,11 +215,34 @@ func (h *handler) accountList(w http.ResponseWriter, r *http.Request) {
 	// Need-to-know: a principal limited to the accounts they own or serve
 	// on lists only those, whatever filters the URL carries.
 	f.VisibleTo = h.guard.VisibleTo(ctx)
-	accounts, next, err := h.db.Accounts(ctx, sc, f)
-	if account.ErrorCode(err) == account.EINVALID && q.Cursor != "" {
-		// A stale or mangled cursor: show the first page rather than an error.
-		q.Cursor, f.Cursor = "", ""
+	cfs, err := h.db.CustomFields(ctx, sc, "account")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	q = pruneCustom(q, cfs)
+	var accounts []account.Account
+	var next string
+	if q.custom() {
+		// Custom fields filter or sort: offset pages (see store.AccountsByCustom).
+		key, desc := strings.CutPrefix(q.Sort, "-")
+		key = strings.TrimPrefix(key, "cf_")
+		if !strings.HasPrefix(strings.TrimPrefix(q.Sort, "-"), "cf_") {
+			key, desc = "", false
+		}
+		ef := store.ExportFilter{VisibleTo: f.VisibleTo, Q: q.Q, Industry: q.Industry, Lifecycle: string(q.Lifecycle), OwnerID: q.Owner, Custom: q.Custom}
+		var more bool
+		accounts, more, err = h.db.AccountsByCustom(ctx, sc, ef, key, desc, listPageSize, max(0, q.Page-1)*listPageSize)
+		if more {
+			next = "page"
+		}
+	} else {
 		accounts, next, err = h.db.Accounts(ctx, sc, f)
+		if account.ErrorCode(err) == account.EINVALID && q.Cursor != "" {
+			// A stale or mangled cursor: show the first page rather than an error.
+			q.Cursor, f.Cursor = "", ""
+			accounts, next, err = h.db.Accounts(ctx, sc, f)
+		}
 	}
 	if err != nil {
 		h.fail(w, r, err)
@@ -189,9 +272,25 @@ func (h *handler) accountList(w http.ResponseWriter, r *http.Request) {
 	for key := range accountSortKeys {
 		v.Columns[key] = q.column(key)
 	}
+	v.ExportCSV, v.ExportXLSX = q.exportURL("csv"), q.exportURL("xlsx")
+	for _, cf := range cfs {
+		if len(v.CustomCols) < maxCustomCols {
+			v.CustomCols = append(v.CustomCols, customCol{Key: cf.Key, Label: cf.Label, Col: q.column("cf_" + cf.Key)})
+		}
+		if cf.Type == "choice" {
+			v.CustomFilt = append(v.CustomFilt, customFilter{Key: cf.Key, Label: cf.Label, Value: q.Custom[cf.Key], Choices: cf.Choices})
+		}
+	}
 	pageIDs := make([]int64, len(accounts))
 	for i, a := range accounts {
 		pageIDs[i] = a.ID
+	}
+	var customVals map[int64]map[string]string
+	if len(v.CustomCols) > 0 {
+		if customVals, err = h.db.CustomValues(ctx, sc, "account", pageIDs); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	badges, err := h.db.AccountBadges(ctx, sc, pageIDs) // one query for the page
 	if err != nil {
@@ -204,19 +303,44 @@ func (h *handler) accountList(w http.ResponseWriter, r *http.Request) {
 		if a.OwnerID != nil {
 			row.Owner = names[*a.OwnerID]
 		}
+		for _, c := range v.CustomCols {
+			row.Custom = append(row.Custom, customVals[a.ID][c.Key])
+		}
 		v.Rows = append(v.Rows, row)
 	}
 	if next != "" {
 		n := q
-		n.Cursor = next
+		if q.custom() {
+			n.Page = max(1, q.Page) + 1
+		} else {
+			n.Cursor = next
+		}
 		v.NextURL = n.url()
 	}
-	if q.Cursor != "" {
+	if q.Cursor != "" || q.Page > 1 {
 		first := q
-		first.Cursor = ""
+		first.Cursor, first.Page = "", 0
 		v.FirstURL = first.url()
 	}
 	h.render(w, r, http.StatusOK, "accounts", v)
+}
+
+// pruneCustom drops custom filters and sorts on fields that do not exist
+// (a hand-edited or stale URL shows the list rather than an error).
+func pruneCustom(q accountQuery, fields []exchange.CustomField) accountQuery {
+	known := map[string]bool{}
+	for _, f := range fields {
+		known[f.Key] = true
+	}
+	for k := range q.Custom {
+		if !known[k] {
+			delete(q.Custom, k)
+		}
+	}
+	if key, ok := strings.CutPrefix(strings.TrimPrefix(q.Sort, "-"), "cf_"); ok && !known[key] {
+		q.Sort = ""
+	}
+	return q
 }
 
 func personNames(people []account.Person) map[int64]string {

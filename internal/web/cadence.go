@@ -551,7 +551,14 @@ type weekView struct {
 	Accounts int
 	Total    cadence.Tally
 	NoPerson bool
+	// Business reviews of the person's accounts: late ones, and those
+	// coming up within weekReviewDays (reviews.go).
+	ReviewsLate, ReviewsSoon []reviewRow
+	ReviewDays               int
 }
+
+// weekReviewDays is how far ahead /week lists business reviews.
+const weekReviewDays = 30
 
 // weekRowView is a line of /week with its one-click "log touch" form: a call
 // now, with the signed-in person and the stakeholder present. Its fields are
@@ -621,6 +628,10 @@ func (h *handler) weekPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Accounts = len(accounts)
+	if err := h.weekReviews(r, &v, pid); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "week", v)
 }
 
@@ -746,4 +757,32 @@ func (h *handler) saveCadencePolicy(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Errors = errs
 	h.render(w, r, http.StatusUnprocessableEntity, "cadence_policy", v)
+}
+
+// weekReviews adds the person's late and coming business reviews to /week.
+func (h *handler) weekReviews(r *http.Request, v *weekView, pid int64) error {
+	ctx := r.Context()
+	sc := h.guard.Scope(ctx)
+	today := h.today()
+	v.ReviewDays = weekReviewDays
+	late, _, err := h.db.Reviews(ctx, sc, store.ReviewFilter{PersonID: pid, State: cadence.ReviewLate, Today: today, Page: account.Page{Limit: 100}})
+	if err != nil {
+		return err
+	}
+	soon, _, err := h.db.Reviews(ctx, sc, store.ReviewFilter{PersonID: pid, State: cadence.ReviewUpcoming, Today: today,
+		To: today.AddDays(weekReviewDays), Page: account.Page{Limit: 100}})
+	if err != nil {
+		return err
+	}
+	names, err := h.db.ReviewAccountNames(ctx, sc, reviewAccountIDs(append(slices.Clip(late), soon...)))
+	if err != nil {
+		return err
+	}
+	for _, rv := range late {
+		v.ReviewsLate = append(v.ReviewsLate, newReviewRow(rv, names[rv.AccountID], today))
+	}
+	for _, rv := range soon {
+		v.ReviewsSoon = append(v.ReviewsSoon, newReviewRow(rv, names[rv.AccountID], today))
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/auth"
+	"github.com/samwise-sam/samwise/internal/store"
 )
 
 // tokenExpiries are the lifetimes offered for a new API token, in the order
@@ -87,6 +88,15 @@ type meView struct {
 	// NewSecret is the secret of the token just created, shown this once.
 	NewSecret    string
 	NewTokenName string
+	// The personal calendar feed (calendar.go): the working one, if any,
+	// and the URL of one just made, shown this once.
+	Calendar       *store.CalendarFeed
+	CalendarURL    string
+	CalendarWebcal string
+}
+
+var calendarNotices = map[string]string{
+	"calendar-revoked": "The calendar feed is revoked: calendars subscribed to it get nothing more.",
 }
 
 var passwordLabels = map[string]string{
@@ -103,7 +113,8 @@ func (h *handler) mePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v.Notice = notices[r.URL.Query().Get("done")]
+	done := r.URL.Query().Get("done")
+	v.Notice = cmp.Or(notices[done], calendarNotices[done])
 	h.render(w, r, http.StatusOK, "me", v)
 }
 
@@ -134,6 +145,13 @@ func (h *handler) meView(r *http.Request) (meView, error) {
 		return v, err
 	}
 	v.Tokens = tokenRows(tokens, h.now())
+	feed, ok, err := h.db.CalendarFeedOf(ctx, sc, p.User.ID)
+	if err != nil {
+		return v, err
+	}
+	if ok {
+		v.Calendar = &feed
+	}
 	return v, nil
 }
 

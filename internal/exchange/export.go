@@ -1,0 +1,181 @@
+package exchange
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Formats lists the export formats.
+var Formats = []string{"csv", "xlsx", "json"}
+
+// Columns returns the export header of a kind: its fields, then its custom
+// fields as cf_<key>. A file with this header imports without a mapping.
+func Columns(k Kind, customKeys []string) []string {
+	cols := FieldNames(k)
+	for _, c := range customKeys {
+		cols = append(cols, "cf_"+c)
+	}
+	return cols
+}
+
+// Values returns a record's export values, in Columns order.
+func Values(r *Record, customKeys []string, out []string) []string {
+	out = Format(r, out)
+	for _, c := range customKeys {
+		out = append(out, r.Custom[c])
+	}
+	return out
+}
+
+// Writer writes exported rows in one format, streaming.
+type Writer interface {
+	Write(row []string) error
+	// Close finishes the file (for xlsx, writes it out).
+	Close() error
+}
+
+// NewWriter starts a file in format (csv, xlsx or json) with the header.
+func NewWriter(format string, w io.Writer, sheet string, header []string) (Writer, error) {
+	switch strings.ToLower(format) {
+	case "csv", "":
+		bw := bufio.NewWriterSize(w, 64<<10)
+		cw := csv.NewWriter(bw)
+		if err := cw.Write(header); err != nil {
+			return nil, err
+		}
+		return &csvWriter{cw: cw, bw: bw}, nil
+	case "json":
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if _, err := bw.WriteString("["); err != nil {
+			return nil, err
+		}
+		return &jsonWriter{bw: bw, header: header}, nil
+	case "xlsx":
+		f := excelize.NewFile()
+		if sheet == "" {
+			sheet = "Sheet1"
+		}
+		if err := f.SetSheetName("Sheet1", sheet); err != nil {
+			return nil, err
+		}
+		sw, err := f.NewStreamWriter(sheet)
+		if err != nil {
+			return nil, err
+		}
+		x := &xlsxWriter{f: f, sw: sw, w: w, row: 1}
+		if err := x.Write(header); err != nil {
+			return nil, err
+		}
+		sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+		return x, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: use csv, xlsx or json", format)
+}
+
+type csvWriter struct {
+	cw *csv.Writer
+	bw *bufio.Writer
+}
+
+func (c *csvWriter) Write(row []string) error { return c.cw.Write(row) }
+func (c *csvWriter) Close() error {
+	c.cw.Flush()
+	if err := c.cw.Error(); err != nil {
+		return err
+	}
+	return c.bw.Flush()
+}
+
+type jsonWriter struct {
+	bw     *bufio.Writer
+	header []string
+	n      int
+}
+
+func (j *jsonWriter) Write(row []string) error {
+	if j.n > 0 {
+		j.bw.WriteString(",")
+	}
+	j.n++
+	j.bw.WriteString("\n{")
+	for i, h := range j.header {
+		if i > 0 {
+			j.bw.WriteString(",")
+		}
+		k, _ := json.Marshal(h)
+		v := ""
+		if i < len(row) {
+			v = row[i]
+		}
+		vb, _ := json.Marshal(v)
+		j.bw.Write(k)
+		j.bw.WriteString(":")
+		if _, err := j.bw.Write(vb); err != nil {
+			return err
+		}
+	}
+	_, err := j.bw.WriteString("}")
+	return err
+}
+
+func (j *jsonWriter) Close() error {
+	j.bw.WriteString("\n]\n")
+	return j.bw.Flush()
+}
+
+type xlsxWriter struct {
+	f   *excelize.File
+	sw  *excelize.StreamWriter
+	w   io.Writer
+	row int
+	buf []any
+}
+
+func (x *xlsxWriter) Write(row []string) error {
+	x.buf = x.buf[:0]
+	for _, v := range row {
+		x.buf = append(x.buf, v)
+	}
+	cell, err := excelize.CoordinatesToCellName(1, x.row)
+	if err != nil {
+		return err
+	}
+	x.row++
+	return x.sw.SetRow(cell, x.buf)
+}
+
+func (x *xlsxWriter) Close() error {
+	if err := x.sw.Flush(); err != nil {
+		return err
+	}
+	if _, err := x.f.WriteTo(x.w); err != nil {
+		return err
+	}
+	return x.f.Close()
+}
+
+// WriteAll writes every record each yields to w in format, with the export
+// header of kind; it returns how many rows it wrote.
+func WriteAll(format string, w io.Writer, kind Kind, customKeys []string, each func(fn func(*Record) error) error) (int64, error) {
+	ew, err := NewWriter(format, w, string(kind), Columns(kind, customKeys))
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	var row []string
+	err = each(func(r *Record) error {
+		row = Values(r, customKeys, row)
+		n++
+		return ew.Write(row)
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, ew.Close()
+}
