@@ -116,8 +116,8 @@ type ProblemStanding struct {
 	ResolveHours float64    `json:"resolve_hours" doc:"The target's resolution time."`
 }
 
-// Problem is a problem as the API returns it.
-type Problem struct {
+// AccountProblem is a problem as the API returns it.
+type AccountProblem struct {
 	ID        int64 `json:"id"`
 	AccountID int64 `json:"account_id"`
 	ProblemInput
@@ -136,7 +136,7 @@ func (in ProblemInput) record(id, accountID int64) outcome.Problem {
 	return p
 }
 
-func problemOut(p outcome.Problem, t outcome.Target, now time.Time) Problem {
+func problemOut(p outcome.Problem, t outcome.Target, now time.Time) AccountProblem {
 	opened := instant(p.OpenedAt)
 	inst := func(t *time.Time) *time.Time {
 		if t == nil {
@@ -146,7 +146,7 @@ func problemOut(p outcome.Problem, t outcome.Target, now time.Time) Problem {
 		return &v
 	}
 	s := outcome.Stand(p, t, now)
-	out := Problem{ID: p.ID, AccountID: p.AccountID, ProblemInput: ProblemInput{Kind: p.Kind, Title: p.Title, Detail: p.Detail,
+	out := AccountProblem{ID: p.ID, AccountID: p.AccountID, ProblemInput: ProblemInput{Kind: p.Kind, Title: p.Title, Detail: p.Detail,
 		Severity: p.Severity, ReportedBy: p.ReportedBy, OwnerID: p.OwnerID, AccountableID: p.AccountableID, Status: p.Status,
 		Escalation: p.Escalation, OpenedAt: &opened, RespondedAt: inst(p.RespondedAt), ResolvedAt: inst(p.ResolvedAt)},
 		Standing: ProblemStanding{State: string(s.State), Deadline: s.Which, RespondHours: t.Respond.Hours(), ResolveHours: t.Resolve.Hours()},
@@ -159,7 +159,7 @@ func problemOut(p outcome.Problem, t outcome.Target, now time.Time) Problem {
 
 // problemsOut converts problems with their standings (one query for the
 // accounts' tiers, one for the targets).
-func (h *handlers) problemsOut(ctx context.Context, ps []outcome.Problem) ([]Problem, error) {
+func (h *handlers) problemsOut(ctx context.Context, ps []outcome.Problem) ([]AccountProblem, error) {
 	sc := h.guard.Scope(ctx)
 	ts, err := h.db.ResolutionTargets(ctx, sc)
 	if err != nil {
@@ -175,17 +175,17 @@ func (h *handlers) problemsOut(ctx context.Context, ps []outcome.Problem) ([]Pro
 		return nil, err
 	}
 	now := time.Now()
-	out := make([]Problem, len(ps))
+	out := make([]AccountProblem, len(ps))
 	for i, p := range ps {
 		out[i] = problemOut(p, ts.For(string(badges[p.AccountID].Tier), p.Severity), now)
 	}
 	return out, nil
 }
 
-func (h *handlers) problemOne(ctx context.Context, p outcome.Problem) (Problem, error) {
+func (h *handlers) problemOne(ctx context.Context, p outcome.Problem) (AccountProblem, error) {
 	out, err := h.problemsOut(ctx, []outcome.Problem{p})
 	if err != nil {
-		return Problem{}, err
+		return AccountProblem{}, err
 	}
 	return out[0], nil
 }
@@ -201,11 +201,11 @@ type listProblemsInput struct {
 	Sort     string `query:"sort" enum:"opened_at,-opened_at,severity,-severity,status,-status,updated_at,-updated_at" default:"opened_at"`
 }
 
-func (h *handlers) listProblems(ctx context.Context, in *listProblemsInput) (*listOutput[Problem], error) {
+func (h *handlers) listProblems(ctx context.Context, in *listProblemsInput) (*listOutput[AccountProblem], error) {
 	if ok, err := h.filterable(ctx, in.Account); err != nil {
 		return nil, err
 	} else if !ok {
-		return &listOutput[Problem]{Body: listBody[Problem]{Items: []Problem{}}}, nil
+		return &listOutput[AccountProblem]{Body: listBody[AccountProblem]{Items: []AccountProblem{}}}, nil
 	}
 	f := store.ProblemFilter{Page: in.page(in.Sort), AccountID: in.Account, Status: in.Status, Severity: in.Severity,
 		Kind: in.Kind, OwnerID: in.Owner, Q: in.Q}
@@ -218,10 +218,10 @@ func (h *handlers) listProblems(ctx context.Context, in *listProblemsInput) (*li
 	if err != nil {
 		return nil, err
 	}
-	return &listOutput[Problem]{Body: listBody[Problem]{Items: items, NextCursor: next}}, nil
+	return &listOutput[AccountProblem]{Body: listBody[AccountProblem]{Items: items, NextCursor: next}}, nil
 }
 
-func (h *handlers) createProblem(ctx context.Context, in *createInput[NewProblem]) (*created[Problem], error) {
+func (h *handlers) createProblem(ctx context.Context, in *createInput[NewProblem]) (*created[AccountProblem], error) {
 	if err := h.parentAccount(ctx, in.Body.AccountID, access.PartTouch); err != nil {
 		return nil, err
 	}
@@ -230,10 +230,10 @@ func (h *handlers) createProblem(ctx context.Context, in *createInput[NewProblem
 		return nil, err
 	}
 	out, err := h.problemOne(ctx, p)
-	return &created[Problem]{Location: location("problems", p.ID), Body: out}, err
+	return &created[AccountProblem]{Location: location("problems", p.ID), Body: out}, err
 }
 
-func (h *handlers) getProblem(ctx context.Context, in *getInput) (*one[Problem], error) {
+func (h *handlers) getProblem(ctx context.Context, in *getInput) (*one[AccountProblem], error) {
 	p, err := h.db.Problem(ctx, h.guard.Scope(ctx), in.ID)
 	if err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func (h *handlers) getProblem(ctx context.Context, in *getInput) (*one[Problem],
 		return nil, err
 	}
 	out, err := h.problemOne(ctx, p)
-	return &one[Problem]{Body: out}, err
+	return &one[AccountProblem]{Body: out}, err
 }
 
 func (h *handlers) editableProblem(ctx context.Context, id int64) (outcome.Problem, error) {
@@ -253,7 +253,7 @@ func (h *handlers) editableProblem(ctx context.Context, id int64) (outcome.Probl
 	return p, h.editable(ctx, p.AccountID, access.PartTouch)
 }
 
-func (h *handlers) putProblem(ctx context.Context, in *putInput[ProblemInput]) (*one[Problem], error) {
+func (h *handlers) putProblem(ctx context.Context, in *putInput[ProblemInput]) (*one[AccountProblem], error) {
 	cur, err := h.editableProblem(ctx, in.ID)
 	if err != nil {
 		return nil, err
@@ -263,7 +263,7 @@ func (h *handlers) putProblem(ctx context.Context, in *putInput[ProblemInput]) (
 		return nil, err
 	}
 	out, err := h.problemOne(ctx, p)
-	return &one[Problem]{Body: out}, err
+	return &one[AccountProblem]{Body: out}, err
 }
 
 func (h *handlers) deleteProblem(ctx context.Context, in *deleteInput) (*struct{}, error) {

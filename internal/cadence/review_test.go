@@ -153,3 +153,24 @@ func TestTheReportCompilesThePeriodAndTakesLaterSections(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReportMarkdown: whatever people type, the Markdown keeps its
+// structure — only the report's own headings start a line with "#", and
+// nothing panics.
+func FuzzReportMarkdown(f *testing.F) {
+	f.Add("Acme", "Call", "# not a heading", "- not a list\n## nor this")
+	f.Add("A|B", "x", "[link](http://x)", "<script>")
+	f.Fuzz(func(t *testing.T, acct, kind, summary, recs string) {
+		rep := cadence.BuildReport(cadence.ReportInput{Account: acct, Review: cadence.Review{Kind: cadence.QBR, Recommendations: recs},
+			Touches: []cadence.ReportTouch{{Kind: kind, Summary: summary, With: []string{summary}}}})
+		headings := 0
+		for _, line := range strings.Split(rep.Markdown(), "\n") {
+			if strings.HasPrefix(line, "#") {
+				headings++
+			}
+		}
+		if want := 1 + len(rep.Sections); headings != want {
+			t.Fatalf("%d headings, want %d:\n%s", headings, want, rep.Markdown())
+		}
+	})
+}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"time"
 
@@ -239,12 +241,9 @@ func (db *DB) GraderInputs(ctx context.Context, sc account.Scope, gs GraderScope
 }
 
 func sortInputs(ins []measure.GraderInput) {
-	for i := 1; i < len(ins); i++ {
-		for j := i; j > 0 && (ins[j].AccountName < ins[j-1].AccountName ||
-			(ins[j].AccountName == ins[j-1].AccountName && ins[j].AccountID < ins[j-1].AccountID)); j-- {
-			ins[j], ins[j-1] = ins[j-1], ins[j]
-		}
-	}
+	slices.SortFunc(ins, func(a, b measure.GraderInput) int {
+		return cmp.Or(cmp.Compare(a.AccountName, b.AccountName), cmp.Compare(a.AccountID, b.AccountID))
+	})
 }
 
 // computedTiersEffective returns one account's effective tier ("" none).

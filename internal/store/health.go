@@ -887,9 +887,9 @@ type healthEvent struct {
 //     as churn, renewed and expanded as kept);
 //   - imported churn dates in a custom account date field named
 //     churned_on, churn_date or churned_at;
-//   - former customers: churned on the day the audit trail shows their
-//     lifecycle becoming former_customer, else their last update (imported
-//     churn has no audit entry);
+//   - former customers without a churn recorded above: churned on the day
+//     the audit trail shows their lifecycle becoming former_customer, else
+//     their last update (imported churn has no audit entry);
 //   - contracts without a recorded outcome that ended before today,
 //     between 3 years ago and today, of accounts still customers: kept on
 //     their end day.
@@ -970,6 +970,13 @@ func (tx *Tx) healthOutcomes(orgID int64, today account.Date) ([]healthEvent, er
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// A former customer whose churn is recorded already is not counted twice.
+	churnedAlready := map[int64]bool{}
+	for _, o := range out {
+		if o.churned {
+			churnedAlready[o.account] = true
+		}
+	}
 	rows, err = tx.Query(`SELECT a.id, a.updated_at, COALESCE((SELECT MAX(u.at) FROM audit u WHERE u.org_id = a.org_id
 			AND u.entity = 'account' AND u.entity_id = a.id AND u.changes LIKE '%former_customer%'), 0)
 		FROM accounts a WHERE a.org_id = $1 AND a.lifecycle = 'former_customer'`, orgID)
@@ -985,6 +992,9 @@ func (tx *Tx) healthOutcomes(orgID int64, today account.Date) ([]healthEvent, er
 		at := updated
 		if changed != 0 {
 			at = changed
+		}
+		if churnedAlready[id] {
+			continue
 		}
 		add(healthEvent{account: id, day: account.DateOf(fromMS(at).UTC()), churned: true})
 	}
@@ -1010,6 +1020,27 @@ func (tx *Tx) healthOutcomes(orgID int64, today account.Date) ([]healthEvent, er
 	}
 	rows.Close()
 	return out, rows.Err()
+}
+
+// HealthOutcome is one renewal outcome of the history.
+type HealthOutcome struct {
+	AccountID int64        `json:"account_id"`
+	Day       account.Date `json:"day"`
+	Churned   bool         `json:"churned"` // churned or contracted
+}
+
+// HealthOutcomes lists the renewal history the back-test and the model
+// learn from (see healthOutcomes for where it comes from).
+func (db *DB) HealthOutcomes(ctx context.Context, sc account.Scope, today account.Date) ([]HealthOutcome, error) {
+	var out []HealthOutcome
+	err := db.read(ctx, func(tx *Tx) error {
+		evs, err := tx.healthOutcomes(sc.OrgID, today)
+		for _, e := range evs {
+			out = append(out, HealthOutcome{AccountID: e.account, Day: e.day, Churned: e.churned})
+		}
+		return err
+	})
+	return out, err
 }
 
 // HealthLead is how long before an outcome the snapshot that "predicts" it

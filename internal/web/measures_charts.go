@@ -102,11 +102,14 @@ func lineChart(id, what string, pts []linePoint, lo, hi float64, refs []float64)
 		fmt.Fprintf(&b, `<text class="axis" x="%d" y="%s" text-anchor="end">%s</text>`, msLeft-6, f1(y(v)+4), strconv.FormatFloat(v, 'f', -1, 64))
 	}
 	n := len(pts)
+	// Points are inset from the plot's edges so that their labels, centred
+	// under them, stay inside the drawing.
+	const inset = 44
 	x := func(i int) float64 {
 		if n == 1 {
 			return float64(msLeft) + pw/2
 		}
-		return float64(msLeft) + pw*float64(i)/float64(n-1)
+		return float64(msLeft) + inset + (pw-2*inset)*float64(i)/float64(n-1)
 	}
 	if n > 1 {
 		var path strings.Builder
