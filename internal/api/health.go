@@ -85,8 +85,8 @@ type HealthPolicy struct {
 type HealthPolicyInput struct {
 	Weights   HealthWeights `json:"weights"`
 	DropAlert float64       `json:"drop_alert" minimum:"0" maximum:"100"`
-	Source string `json:"source,omitempty" enum:"manual,backtest" default:"manual" doc:"backtest when adopting the back-test's proposed weights."`
-	Reason string `json:"reason,omitempty" maxLength:"500"`
+	Source    string        `json:"source,omitempty" enum:"manual,backtest" default:"manual" doc:"backtest when adopting the back-test's proposed weights."`
+	Reason    string        `json:"reason,omitempty" maxLength:"500"`
 }
 
 func (h *handlers) getHealthWeights(ctx context.Context, _ *struct{}) (*one[HealthPolicy], error) {

@@ -149,7 +149,7 @@ func problemOut(p outcome.Problem, t outcome.Target, now time.Time) AccountProbl
 	out := AccountProblem{ID: p.ID, AccountID: p.AccountID, ProblemInput: ProblemInput{Kind: p.Kind, Title: p.Title, Detail: p.Detail,
 		Severity: p.Severity, ReportedBy: p.ReportedBy, OwnerID: p.OwnerID, AccountableID: p.AccountableID, Status: p.Status,
 		Escalation: p.Escalation, OpenedAt: &opened, RespondedAt: inst(p.RespondedAt), ResolvedAt: inst(p.ResolvedAt)},
-		Standing: ProblemStanding{State: string(s.State), Deadline: s.Which, RespondHours: t.Respond.Hours(), ResolveHours: t.Resolve.Hours()},
+		Standing:  ProblemStanding{State: string(s.State), Deadline: s.Which, RespondHours: t.Respond.Hours(), ResolveHours: t.Resolve.Hours()},
 		CreatedAt: instant(p.CreatedAt), UpdatedAt: instant(p.UpdatedAt)}
 	if !s.Due.IsZero() {
 		out.Standing.Due = inst(&s.Due)

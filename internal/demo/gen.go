@@ -304,7 +304,7 @@ func (g *synth) writeContracts(a *account.Account, size float64) error {
 	r := g.r
 	today := account.DateOf(g.now)
 	var prev *account.Contract // the last active contract, which an expired one may precede
-	latestGone := -1 // index into gone of the contract that ended last
+	latestGone := -1           // index into gone of the contract that ended last
 	var gone []account.Contract
 	for k := range genContractsMin + r.IntN(genContractsSpan) {
 		prod := pick(r, products)

@@ -136,7 +136,7 @@ func SeedHealth(ctx context.Context, db *store.DB, sc account.Scope, now time.Ti
 		// a year: every signal they would have had, a little worse than a
 		// kept customer's.
 		end := health.Signals{health.Adherence: 5 + 45*r.Float64(), health.Renewal: 30 + 60*r.Float64(),
-			health.Revenue: 20 + 50*r.Float64(), health.NPS: 20 + 60*r.Float64(), health.Coverage: 40*r.Float64(),
+			health.Revenue: 20 + 50*r.Float64(), health.NPS: 20 + 60*r.Float64(), health.Coverage: 40 * r.Float64(),
 			health.Problems: []float64{100, 50, 50, 33.3}[r.IntN(4)]}
 		for m := 1; m <= 12; m++ {
 			s := health.Signals{}

@@ -173,10 +173,10 @@ type Model struct {
 
 // Metrics are a model's figures on its held-out split.
 type Metrics struct {
-	Train        int   `json:"train"`
-	Test         int   `json:"test"`
-	TrainChurned int   `json:"train_churned"`
-	TestChurned  int   `json:"test_churned"`
+	Train        int     `json:"train"`
+	Test         int     `json:"test"`
+	TrainChurned int     `json:"train_churned"`
+	TestChurned  int     `json:"test_churned"`
 	AUC          float64 `json:"auc"`
 	HasAUC       bool    `json:"has_auc"`
 	// ScoreAUC is the rule-based health score's AUC on the same held-out

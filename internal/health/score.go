@@ -273,9 +273,9 @@ type Score struct {
 type Band string
 
 const (
-	Healthy  Band = "healthy"  // 70 and above
-	Watch    Band = "watch"    // 40 to below 70
-	AtRisk   Band = "at_risk"  // below 40
+	Healthy  Band = "healthy" // 70 and above
+	Watch    Band = "watch"   // 40 to below 70
+	AtRisk   Band = "at_risk" // below 40
 	Unscored Band = "no_data"
 )
 

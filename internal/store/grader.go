@@ -36,8 +36,9 @@ func (db *DB) Grades(ctx context.Context, sc account.Scope, gs GraderScope, toda
 
 // GraderInputs gathers what the ten checks read for every account that is
 // not a former customer (one with AccountID), by account name. The whole
-// organisation is read in a fixed number of queries; a table of a feature
-// that is not installed reads as empty.
+// organisation is read in a fixed number of queries: staffing (00004),
+// cadence (00005), reviews (00007), the relationship matrix, roadmap and
+// vision (00008) and survey answers (00012).
 func (db *DB) GraderInputs(ctx context.Context, sc account.Scope, gs GraderScope, today account.Date) ([]measure.GraderInput, error) {
 	st, err := db.Staffing(ctx, sc)
 	if err != nil {
@@ -128,7 +129,7 @@ func (db *DB) GraderInputs(ctx context.Context, sc account.Scope, gs GraderScope
 		levels := map[int64][]string{}
 		known := map[int64][]string{}
 		since := ms(today.Time().AddDate(-1, 0, 0))
-		if err := tx.each(`SELECT s.id, s.account_id, s.level, COALESCE(c.last_at, 0) FROM stakeholders s
+		if err := tx.each(`SELECT s.id, s.account_id, s.level, COALESCE(c.last_at, 0) FROM `+tx.fullScan("stakeholders s")+`
 			LEFT JOIN cadence_checkins c ON c.org_id = s.org_id AND c.stakeholder_id = s.id
 			WHERE s.org_id = $1 AND s.active = $2`, []any{sc.OrgID, true}, func(r *sql.Rows) error {
 			var id, acct, last int64
@@ -145,49 +146,37 @@ func (db *DB) GraderInputs(ctx context.Context, sc account.Scope, gs GraderScope
 		}); err != nil {
 			return err
 		}
-		if ok, err := tx.tableExists("relationships"); err != nil {
+		if err := tx.each(`SELECT DISTINCT stakeholder_id FROM relationships WHERE org_id = $1 AND strength <> 'none'`, []any{sc.OrgID},
+			func(r *sql.Rows) error {
+				var id int64
+				if err := r.Scan(&id); err != nil {
+					return err
+				}
+				if s, ok := stakeholders[id]; ok {
+					known[s.account] = append(known[s.account], s.level)
+				}
+				return nil
+			}); err != nil {
 			return err
-		} else if ok {
-			if err := tx.each(`SELECT DISTINCT stakeholder_id FROM relationships WHERE org_id = $1 AND strength <> 'none'`, []any{sc.OrgID},
-				func(r *sql.Rows) error {
-					var id int64
-					if err := r.Scan(&id); err != nil {
-						return err
-					}
-					if s, ok := stakeholders[id]; ok {
-						known[s.account] = append(known[s.account], s.level)
-					}
-					return nil
-				}); err != nil {
-				return err
-			}
 		}
 		held, next, err := tx.reviewDays(sc.OrgID, today)
 		if err != nil {
 			return err
 		}
-		roadmap := map[int64]int64{}
-		if ok, err := tx.tableExists("roadmap_items"); err != nil {
+		roadmap, err := tx.int64s(`SELECT account_id, COUNT(*) FROM roadmap_items WHERE org_id = $1 AND state <> 'not_relevant' GROUP BY account_id`, sc.OrgID)
+		if err != nil {
 			return err
-		} else if ok {
-			if roadmap, err = tx.int64s(`SELECT account_id, COUNT(*) FROM roadmap_items WHERE org_id = $1 AND state <> 'not_relevant' GROUP BY account_id`, sc.OrgID); err != nil {
-				return err
-			}
 		}
 		horizons := map[int64][]int{}
-		if ok, err := tx.tableExists("vision_items"); err != nil {
-			return err
-		} else if ok {
-			if err := tx.each(`SELECT DISTINCT account_id, horizon_years FROM vision_items WHERE org_id = $1 AND superseded_at = 0`, []any{sc.OrgID},
-				func(r *sql.Rows) error {
-					var acct int64
-					var h int
-					err := r.Scan(&acct, &h)
-					horizons[acct] = append(horizons[acct], h)
-					return err
-				}); err != nil {
+		if err := tx.each(`SELECT DISTINCT account_id, horizon_years FROM vision_items WHERE org_id = $1 AND superseded_at = 0`, []any{sc.OrgID},
+			func(r *sql.Rows) error {
+				var acct int64
+				var h int
+				err := r.Scan(&acct, &h)
+				horizons[acct] = append(horizons[acct], h)
 				return err
-			}
+			}); err != nil {
+			return err
 		}
 		nps, err := tx.lastKeyContactAnswers(sc.OrgID)
 		if err != nil {
@@ -257,21 +246,18 @@ func (tx *Tx) computedTiersEffective(orgID, accountID int64) (portfolio.Tier, er
 }
 
 // reviewDays returns, per account, the day of the last business review held
-// and of the next one scheduled (today or later). Held reviews come from
-// business-review touches, and from the reviews table when that feature is
-// installed, which also gives the scheduled ones.
+// and of the next one scheduled (today or later). Held reviews come from the
+// reviews table and from business-review touches; scheduled ones from the
+// reviews table.
 func (tx *Tx) reviewDays(orgID int64, today account.Date) (held, next map[int64]account.Date, err error) {
 	held, next = map[int64]account.Date{}, map[int64]account.Date{}
-	touches, err := tx.int64s(`SELECT account_id, MAX(occurred_at) FROM touches WHERE org_id = $1 AND kind = 'business_review' GROUP BY account_id`, orgID)
+	touches, err := tx.int64s(`SELECT account_id, MAX(occurred_at) FROM `+tx.fullScan("touches")+`
+		WHERE org_id = $1 AND kind = 'business_review' GROUP BY account_id`, orgID)
 	if err != nil {
 		return nil, nil, err
 	}
 	for id, at := range touches {
 		held[id] = account.DateOf(time.UnixMilli(at).UTC())
-	}
-	ok, err := tx.tableExists("reviews")
-	if err != nil || !ok {
-		return held, next, err
 	}
 	err = tx.each(`SELECT account_id, MAX(held_on) FROM reviews WHERE org_id = $1 AND status = 'held' AND held_on <> '' GROUP BY account_id`, []any{orgID},
 		func(r *sql.Rows) error {
@@ -302,14 +288,14 @@ func (tx *Tx) reviewDays(orgID int64, today account.Date) (held, next map[int64]
 	return held, next, err
 }
 
-// tableExists reports whether a table of a feature that may not be
-// installed yet exists in the current schema.
-func (tx *Tx) tableExists(name string) (bool, error) {
-	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
-	if tx.db.dialect == Postgres {
-		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
+// fullScan names a table to be read whole: SQLite otherwise walks an index
+// on org_id and looks every row up by rowid, eight times slower for a whole
+// organisation's stakeholders (BENCHMARKS.md, measures). PostgreSQL's
+// planner chooses well by itself.
+// table may carry an alias ("stakeholders s").
+func (tx *Tx) fullScan(table string) string {
+	if tx.db.dialect == SQLite {
+		return table + " NOT INDEXED"
 	}
-	var n int
-	err := tx.QueryRow(q, name).Scan(&n)
-	return n > 0, err
+	return table
 }

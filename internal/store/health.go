@@ -570,7 +570,7 @@ type AccountHealth struct {
 	Score   health.Score     `json:"score"`
 	Signals health.Signals   `json:"signals"`
 	History []HealthSnapshot `json:"history"` // oldest first, the last 180 days
-	Risk    *HealthRisk            `json:"risk,omitempty"`
+	Risk    *HealthRisk      `json:"risk,omitempty"`
 	// RiskNote says why there is no risk figure (no trained model, too
 	// little history, not a customer).
 	RiskNote string        `json:"risk_note,omitempty"`
@@ -741,8 +741,8 @@ type HealthRow struct {
 	Signals   health.Signals `json:"signals"`
 	// Change is the score's change over about 30 days (nil: no snapshot
 	// that old).
-	Change *float64 `json:"change,omitempty"`
-	Risk   *HealthRisk    `json:"risk,omitempty"`
+	Change *float64    `json:"change,omitempty"`
+	Risk   *HealthRisk `json:"risk,omitempty"`
 }
 
 // HealthPortfolio lists the customer accounts visible to person (0: all)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/cadence"
+	"github.com/samwise-sam/samwise/internal/intel"
 	"github.com/samwise-sam/samwise/internal/measure"
 	"github.com/samwise-sam/samwise/internal/store"
 	"github.com/samwise-sam/samwise/internal/store/storetest"
@@ -261,6 +263,46 @@ func TestGraderReadsTheData(t *testing.T) {
 		}
 		if _, err := s.db.Grades(ctx, s.sc, store.GraderScope{AccountID: 999999}, today); account.ErrorCode(err) != account.ENOTFOUND {
 			t.Fatalf("unknown account: %v", err)
+		}
+	})
+}
+
+func TestGraderReadsReviewsRelationshipsAndVision(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		ctx := context.Background()
+		s := newSurveyed(t, d)
+		today := account.DateOf(s.now)
+		check := func(n int) measure.Check {
+			t.Helper()
+			gs, err := s.db.Grades(ctx, s.sc, store.GraderScope{AccountID: s.acme.ID}, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return gs[0].Checks[n-1]
+		}
+		// 6: a review held within the (untiered → C, 365-day) interval and
+		// the next one scheduled.
+		must(t, s.db.CreateReview(ctx, s.sc, &cadence.Review{AccountID: s.acme.ID, Kind: cadence.QBR, ScheduledOn: today.AddDays(-30),
+			HeldOn: today.AddDays(-30), Status: cadence.ReviewHeld}))
+		if c := check(6); c.Pass || c.Why != "No next business review is scheduled." {
+			t.Fatalf("held only: %+v", c)
+		}
+		must(t, s.db.CreateReview(ctx, s.sc, &cadence.Review{AccountID: s.acme.ID, Kind: cadence.QBR, ScheduledOn: today.AddDays(60),
+			Status: cadence.ReviewScheduled}))
+		if c := check(6); !c.Pass {
+			t.Fatalf("held and scheduled: %+v", c)
+		}
+		// 7: relationships with people at two levels.
+		for _, st := range []*account.Stakeholder{s.exec, s.user} {
+			must(t, s.db.SetRelationship(ctx, s.sc, &intel.Relationship{AccountID: s.acme.ID, StakeholderID: st.ID, PersonID: s.ann.ID, Strength: intel.Strong}))
+		}
+		if c := check(7); !c.Pass {
+			t.Fatalf("matrix: %+v", c)
+		}
+		// 9: a 3-year vision.
+		must(t, s.db.AddVisionItem(ctx, s.sc, &intel.VisionItem{AccountID: s.acme.ID, HorizonYears: 3, Text: "Two new plants", SourceNote: "Their CEO at the QBR", StatedOn: today}))
+		if c := check(9); !c.Pass {
+			t.Fatalf("vision: %+v", c)
 		}
 	})
 }

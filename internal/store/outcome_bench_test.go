@@ -226,7 +226,7 @@ func fillOutcomeBench(ctx context.Context, raw *sql.DB, org int64) error {
 		`INSERT INTO opportunities (org_id, account_id, owner_id, name, kind, stage, amount, actual_close, created_at, updated_at)
 			SELECT $1, a0 + (g - 1) / 5, NULL, 'Opportunity ' || g, 'upsell',
 				(ARRAY['prospecting', 'engaging', 'proposal', 'won', 'lost'])[1 + g % 5], 50000 + (g * 7907) % 2000000,
-				CASE WHEN g % 5 >= 3 THEN to_char($3::date - ((g * 31) % 730)::int, 'YYYY-MM-DD') ELSE '' END, 0, 0
+				CASE WHEN g % 5 >= 3 THEN to_char($2::date - ((g * 31) % 730)::int, 'YYYY-MM-DD') ELSE '' END, 0, 0
 			FROM (SELECT g, (SELECT MIN(id) FROM accounts WHERE org_id = $1) AS a0 FROM generate_series(1::bigint, 500000) g) x`,
 		`ANALYZE`,
 	}
@@ -237,8 +237,11 @@ func fillOutcomeBench(ctx context.Context, raw *sql.DB, org int64) error {
 	defer tx.Rollback()
 	for i, q := range stmts {
 		args := []any{org}
-		if i >= 3 && i < 5 {
+		switch i {
+		case 3:
 			args = append(args, today, today) // as text ($2) and as a date ($3)
+		case 4:
+			args = append(args, today)
 		}
 		if q == `ANALYZE` {
 			args = nil

@@ -32,7 +32,6 @@ func (h *handler) healthPages(handle handleFunc) {
 	handle("POST /health/weights", access.SetPolicy, h.saveHealthWeights)
 }
 
-
 // ---- The account page's section ----------------------------------------------
 
 // healthSection is the account page's Health section.

@@ -60,7 +60,7 @@ func TestTheOutcomesPageShowsTheHandWorkedFigures(t *testing.T) {
 			`id="oc-logo">66.7%`, `id="oc-grr">70.0%`, `id="oc-nrr">80.0%`, // the primer's retention example
 			"Target met", "target 95.0%",
 			`id="oc-won">$12K`, `id="oc-winrate">50.0%`, `id="oc-weighted">$4,600`, // pipeline 1000×10% + 200×30% + 500×60% (hundreds)
-			"75.0%",         // Ann: 12,000 of a 16,000 goal
+			"75.0%",        // Ann: 12,000 of a 16,000 goal
 			"13 h", "20 h", // resolution median and p90
 			"Yes: ROI 3455.6%", "$96,000.00", "$2,700.00", "27.0 h")
 		if r := f.get("/outcomes?from=2025-01-01&to=2026-01-01&tier=B"); !strings.Contains(r.body, `id="oc-logo">0.0%`) {
