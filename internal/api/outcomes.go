@@ -26,7 +26,7 @@ const (
 		"in the cohort. Ratios are fractions (0.95 is 95%). Also by tier and for the strategic accounts against the rest, " +
 		"with the organisation's target (logo retention of the key accounts). Defaults to the year before today."
 	revenueDoc = "Open pipeline by stage (any expected close) weighted by each stage's probability, and business won and lost " +
-		"in [from, to) with the win rate won ÷ (won + lost); per manager (the account's owner, with their revenue goal when " +
+		"in [from, to) with the win rate won ÷ (won + lost); per manager (the opportunity's owner, with their revenue goal when " +
 		"the period is a goal period such as a year or quarter), per tier and for the strategic accounts. Defaults to this year."
 	clvDoc = "Customer lifetime value with every input: m = ARR × margin, r = retention probability (fixed, or the " +
 		"portfolio's GRR or logo retention over the last year), d = discount rate: CLV = m × (1 + d) ÷ (1 + d − r)."

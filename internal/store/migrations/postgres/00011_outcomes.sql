@@ -84,7 +84,14 @@ CREATE INDEX contracts_renewal ON contracts (org_id, renewal_date);
 CREATE INDEX contracts_retention ON contracts (org_id, account_id, status, start_date, end_date, annual_value,
     renewal_outcome, successor_id, renewed_value, auto_renew);
 
+-- Revenue per manager and stage streams from one index, without a sort.
+CREATE INDEX opportunities_pipeline ON opportunities (org_id, stage, owner_id, actual_close, amount);
+-- The opportunities of a tier's accounts, one seek per account.
+CREATE INDEX opportunities_account_stage ON opportunities (org_id, account_id, stage, actual_close, amount);
+
 -- +goose Down
+DROP INDEX opportunities_account_stage;
+DROP INDEX opportunities_pipeline;
 DROP INDEX contracts_retention;
 DROP INDEX contracts_renewal;
 ALTER TABLE contracts DROP COLUMN renewed_value;
