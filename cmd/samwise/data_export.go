@@ -18,4 +18,3 @@ func exportTo(e *env, db *store.DB, sc account.Scope, kind exchange.Kind, f stor
 		return db.Export(e.ctx, sc, kind, f, fn)
 	})
 }
-

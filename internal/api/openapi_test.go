@@ -137,6 +137,13 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		exerciseStaffing(t, e, acct, person)
 		exerciseCadence(t, e, acct)
 		exercisePortfolio(t, e, acct)
+		exerciseReviews(t, e, acct)
+		exerciseIntel(t, e, acct, person)
+		exerciseData(t, e)
+		exercisePlans(t, e, acct)
+		exerciseOutcomes(t, e, acct, person)
+		exerciseMeasures(t, e, acct)
+		exerciseHealth(t, e, acct)
 
 		call(http.MethodDelete, path("/api/v1/contracts/%d", con), nil, 204)
 		call(http.MethodDelete, path("/api/v1/opportunities/%d", opp), nil, 204)

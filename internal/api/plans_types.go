@@ -41,7 +41,7 @@ type PlanInitiative struct {
 	ObjectiveKey string       `json:"objective_key" required:"false" maxLength:"40"`
 	OurOwner     string       `json:"our_owner" required:"false" maxLength:"200"`
 	TheirOwner   string       `json:"their_owner" required:"false" maxLength:"200"`
-	StartsOn     account.Date `json:"starts_on" doc:"YYYY-MM-DD or empty."`
+	StartsOn     account.Date `json:"starts_on" required:"false" doc:"YYYY-MM-DD or empty."`
 	DueOn        account.Date `json:"due_on" required:"false" doc:"YYYY-MM-DD or empty."`
 	Status       string       `json:"status" required:"false" enum:"not_started,on_track,at_risk,off_track,done" default:"not_started"`
 	Internal     bool         `json:"internal" required:"false"`

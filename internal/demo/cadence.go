@@ -33,6 +33,15 @@ func SeedCadence(ctx context.Context, db *store.DB, sc account.Scope, now time.T
 	if len(big) < 3 {
 		return nil // not the demo portfolio: nothing to decorate
 	}
+	// The leader has agreed the organisation's cadence policy (samwise's
+	// defaults, saved as the policy), so the tiers have a tier plan.
+	settings, err := db.CadenceSettings(ctx, sc)
+	if err != nil {
+		return err
+	}
+	if err := db.SetCadenceSettings(ctx, sc, settings); err != nil {
+		return fmt.Errorf("demo cadence policy: %w", err)
+	}
 	today := account.DateOf(now.UTC())
 	stakeholders := func(a account.Account) ([]account.Stakeholder, error) {
 		ss, _, err := db.Stakeholders(ctx, sc, account.StakeholderFilter{Page: account.Page{Limit: 50}, AccountID: a.ID})

@@ -24,14 +24,14 @@ var productFamilies = map[string]string{
 }
 
 var productBlurbs = map[string]string{
-	"Core Platform": "Account and relationship management for the whole client team.",
-	"Integration Hub": "Connectors to ERP, CRM and data platforms.",
-	"Analytics Suite": "Dashboards, forecasting and portfolio analytics.",
+	"Core Platform":            "Account and relationship management for the whole client team.",
+	"Integration Hub":          "Connectors to ERP, CRM and data platforms.",
+	"Analytics Suite":          "Dashboards, forecasting and portfolio analytics.",
 	"Data Warehouse Connector": "Nightly export to the client's warehouse.",
-	"Premium Support": "24/7 support with a named engineer.",
-	"Training Package": "On-site and online training for new users.",
-	"Security Add-on": "SSO, audit exports and data residency.",
-	"Mobile Workforce": "Field apps for technicians and sales reps.",
+	"Premium Support":          "24/7 support with a named engineer.",
+	"Training Package":         "On-site and online training for new users.",
+	"Security Add-on":          "SSO, audit exports and data residency.",
+	"Mobile Workforce":         "Field apps for technicians and sales reps.",
 }
 
 // functions are the business units stakeholders are placed in, by level.

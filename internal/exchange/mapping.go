@@ -123,7 +123,7 @@ type Parser struct {
 	values   map[string]map[string]string
 	first    int // column index of first_name, -1 if none
 	last     int
-	close    int // column index of close_date, -1 if none
+	close    int      // column index of close_date, -1 if none
 	Ignored  []string // source columns no field takes
 	required []int    // field indexes a new record needs
 }

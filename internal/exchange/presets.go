@@ -85,7 +85,7 @@ var presets = map[string]map[Kind]Mapping{
 	},
 }
 
-func cols(pairs ...string) map[string]string  { return vals(pairs...) }
+func cols(pairs ...string) map[string]string { return vals(pairs...) }
 func vals(pairs ...string) map[string]string {
 	m := map[string]string{}
 	for _, p := range pairs {

@@ -15,7 +15,7 @@ func FuzzCoverage(f *testing.F) {
 		m := AccountMap{AccountID: 9, AccountName: "Fuzz"}
 		for i := 0; i+3 < len(b) && i < 200; i += 4 {
 			p := Player{StakeholderID: int64(i + 1), Name: "S", Level: account.Levels[int(b[i])%4],
-				BuyingRole: account.BuyingRoles[int(b[i+1])%len(account.BuyingRoles)], Influence: int(b[i+2])%6, Attitude: Attitude(int(b[i+2])%5 - 2),
+				BuyingRole: account.BuyingRoles[int(b[i+1])%len(account.BuyingRoles)], Influence: int(b[i+2]) % 6, Attitude: Attitude(int(b[i+2])%5 - 2),
 				Active: b[i+3]%7 != 0}
 			if b[i+3]%5 == 0 {
 				p.LeftOn = today.AddDays(-int(b[i+3]))

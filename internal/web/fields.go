@@ -125,7 +125,7 @@ type fieldsView struct {
 }
 
 type fieldForm struct {
-	ID                                 int64
+	ID                                int64
 	Entity, Label, Key, Type, Choices string
 }
 

@@ -217,7 +217,7 @@ func (h *handler) healthPage(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains([]string{"name", "-name", "score", "-score", "change", "-change", "risk", "-risk"}, q.Sort) {
 		q.Sort = "score"
 	}
-	v := healthListView{page: page{Title: "Account health", Section: "measures"}, Q: q, Columns: map[string]sortColumn{},
+	v := healthListView{page: page{Title: "Account health", Section: "health"}, Q: q, Columns: map[string]sortColumn{},
 		Scope: "the whole organisation", Model: newModelView(run, h), CanSetPolicy: h.guard.Allow(ctx, access.SetPolicy) == nil}
 	if person != 0 {
 		v.Scope = "your accounts"
@@ -398,7 +398,7 @@ func (h *handler) healthBacktestPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v := backtestView{page: page{Title: "Health back-test", Section: "measures"}, B: b,
+	v := backtestView{page: page{Title: "Health back-test", Section: "health"}, B: b,
 		CanAdopt: h.guard.Allow(ctx, access.SetPolicy) == nil && b.Proposed != nil, Adopted: r.URL.Query().Get("adopted") == "1"}
 	v.ScoreAUC, _ = aucText(b.ScoreAUC, b.HasScoreAUC)
 	v.ProposedAUC, _ = aucText(b.ProposedAUC, b.Proposed != nil)
@@ -502,7 +502,7 @@ func (h *handler) healthModelPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "health_model", healthModelView{page: page{Title: "Churn model", Section: "measures"}, Model: newModelView(run, h)})
+	h.render(w, r, http.StatusOK, "health_model", healthModelView{page: page{Title: "Churn model", Section: "health"}, Model: newModelView(run, h)})
 }
 
 // ---- /health/weights ------------------------------------------------------------
@@ -527,7 +527,7 @@ func (h *handler) healthWeightsPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v := healthWeightsView{page: page{Title: "Health weights", Section: "measures"}, DropAlert: trimFloat(s.DropAlert), Saved: r.URL.Query().Get("saved") == "1"}
+	v := healthWeightsView{page: page{Title: "Health weights", Section: "health"}, DropAlert: trimFloat(s.DropAlert), Saved: r.URL.Query().Get("saved") == "1"}
 	for _, k := range health.Keys {
 		v.Fields = append(v.Fields, weightField{Name: "w_" + string(k), Label: k.Label(), Value: trimFloat(s.Weights[k])})
 	}
@@ -540,7 +540,7 @@ func (h *handler) saveHealthWeights(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, account.Errorf(account.EINVALID, "The form could not be read."))
 		return
 	}
-	v := healthWeightsView{page: page{Title: "Health weights", Section: "measures"}, DropAlert: r.PostForm.Get("drop_alert"), Reason: r.PostForm.Get("reason")}
+	v := healthWeightsView{page: page{Title: "Health weights", Section: "health"}, DropAlert: r.PostForm.Get("drop_alert"), Reason: r.PostForm.Get("reason")}
 	s := health.Settings{Weights: health.Weights{}}
 	labels := map[string]string{"drop_alert": "Sharp drop", "weights": "Weights"}
 	var errs formErrors

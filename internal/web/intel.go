@@ -866,25 +866,25 @@ type matrixRow struct {
 // relationshipsView is /accounts/{id}/relationships.
 type relationshipsView struct {
 	page
-	A            account.Account
-	Functions    []string
-	Rows         []matrixRow
-	Findings     []findingView
-	People       []intel.Link // our people with a relationship, for the grid below
-	Grid         []gridRow
-	Former       []matrixCard
-	Current      []intel.Player
-	AllPeople    []account.Person
-	CanEdit      bool
-	Strengths    []intel.Strength
-	Attitudes    []intel.Attitude
-	Notice       string
-	Problem      formErrors
-	Today        string
-	QuietDays    int
-	HasPlayers   bool
-	OwnerName    string
-	Tabs         tabsView
+	A          account.Account
+	Functions  []string
+	Rows       []matrixRow
+	Findings   []findingView
+	People     []intel.Link // our people with a relationship, for the grid below
+	Grid       []gridRow
+	Former     []matrixCard
+	Current    []intel.Player
+	AllPeople  []account.Person
+	CanEdit    bool
+	Strengths  []intel.Strength
+	Attitudes  []intel.Attitude
+	Notice     string
+	Problem    formErrors
+	Today      string
+	QuietDays  int
+	HasPlayers bool
+	OwnerName  string
+	Tabs       tabsView
 }
 
 // gridRow is one stakeholder's line in the people × stakeholders grid.
