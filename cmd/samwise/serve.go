@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/auth"
 	"github.com/samwise-sam/samwise/internal/jobs"
 	"github.com/samwise-sam/samwise/internal/mail"
+	"github.com/samwise-sam/samwise/internal/measure"
 	"github.com/samwise-sam/samwise/internal/server"
 	"github.com/samwise-sam/samwise/internal/store"
 )
@@ -136,7 +138,31 @@ func (s *serveCmd) Run(e *env) error {
 		dg := jobs.Digest{DB: db, Sender: sender, Log: log, Loc: time.Local, BaseURL: base}
 		sched.Jobs = append(sched.Jobs, dg.Job(s.DigestHour))
 		log.Info("reminder digest on", "smtp", sender.String(), "hour", s.DigestHour)
+		// Survey invitations go out within minutes of "Send"; reminders to
+		// non-responders once a day. Each invitation is claimed in the
+		// database before it is sent, so instances never send one twice.
+		m := measure.Mailing{Store: db, Sender: sender, BaseURL: base, Log: log}
+		sched.Jobs = append(sched.Jobs,
+			jobs.Job{Name: "survey-invitations", Period: everyFiveMinutes,
+				Run: func(ctx context.Context, _ string) error {
+					_, err := measure.SendInvitations(ctx, m, time.Now())
+					return err
+				}},
+			jobs.Job{Name: "survey-reminders", Period: jobs.Daily(s.DigestHour, time.Local),
+				Run: func(ctx context.Context, _ string) error {
+					_, err := measure.SendReminders(ctx, m, time.Now())
+					return err
+				}})
 	}
+	// Health snapshots (and the churn model's retraining) once a day.
+	sched.Jobs = append(sched.Jobs, jobs.Job{Name: "health", Period: jobs.Daily(3, time.UTC), Lease: time.Hour,
+		Run: func(ctx context.Context, day string) error {
+			d, err := account.ParseDate(day)
+			if err != nil {
+				return err
+			}
+			return db.HealthDaily(ctx, d)
+		}})
 	jctx, stopJobs := context.WithCancel(e.ctx)
 	jobsDone := make(chan struct{})
 	go func() {
@@ -164,4 +190,9 @@ func describe(db *store.DB, url string) string {
 		return "PostgreSQL " + store.RedactURL(url)
 	}
 	return "SQLite " + url
+}
+
+// everyFiveMinutes names the five-minute slot now falls in.
+func everyFiveMinutes(now time.Time) string {
+	return now.UTC().Truncate(5 * time.Minute).Format("2006-01-02T15:04")
 }

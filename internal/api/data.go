@@ -36,6 +36,15 @@ func dataRoutes(api huma.API, h *handlers) {
 	register(api, h, huma.Operation{OperationID: "create-import", Method: http.MethodPost, Path: "/api/v1/imports",
 		Summary: "Import a CSV file", Description: importDoc, Tags: tags, MaxBodyBytes: maxImportBytes,
 		Metadata: rule(access.SetPolicy)}, h.createImport)
+	// The CSV body is raw, so register does not declare the 422 a file that
+	// cannot be read as the kind (no name column, not UTF-8) answers.
+	if item := api.OpenAPI().Paths["/api/v1/imports"]; item != nil && item.Post != nil {
+		if r409, ok := item.Post.Responses["409"]; ok && item.Post.Responses["422"] == nil {
+			r := *r409
+			r.Description = "Unprocessable Entity"
+			item.Post.Responses["422"] = &r
+		}
+	}
 	register(api, h, huma.Operation{OperationID: "list-imports", Method: http.MethodGet, Path: "/api/v1/imports",
 		Summary: "List the latest imports", Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.listImports)

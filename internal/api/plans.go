@@ -226,7 +226,8 @@ type VersionInput struct {
 }
 
 type putVersionInput struct {
-	versionParams
+	ID   int64 `path:"id" minimum:"1" doc:"The record's id."`
+	N    int   `path:"n" minimum:"1" doc:"The version number."`
 	Body VersionInput
 }
 
@@ -247,7 +248,8 @@ type TransitionInput struct {
 }
 
 type transitionInput struct {
-	versionParams
+	ID   int64 `path:"id" minimum:"1" doc:"The record's id."`
+	N    int   `path:"n" minimum:"1" doc:"The version number."`
 	Body TransitionInput
 }
 

@@ -54,7 +54,7 @@ func exercisePlans(t *testing.T, e *env, acct int64) {
 	r = e.do(http.MethodGet, path("/api/v1/plans/%d/versions/1", p.ID), nil)
 	want(t, r, http.StatusOK)
 	r.decode(t, &v)
-	if v.Status != "shared" || v.SharedAt == nil || v.Content.Summary != "Grow together, edited." || len(v.Content.Internal) != 2 {
+	if v.Status != "shared" || v.SharedAt == nil || v.Content.Summary != "Grow together, edited." || len(v.Content.Internal) != 1 {
 		t.Fatalf("version = %+v", v)
 	}
 	// The client signs through the link, as the web page does.

@@ -10,10 +10,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/cadence"
+	"github.com/samwise-sam/samwise/internal/outcome"
 	"github.com/samwise-sam/samwise/internal/pdf"
 	"github.com/samwise-sam/samwise/internal/store"
 )
@@ -651,6 +653,9 @@ func (h *handler) reviewReport(r *http.Request) (reviewReportView, error) {
 		in.Deliverables = append(in.Deliverables, cadence.ReportDeliverable{Role: d.Role, Title: d.Title, UpdatedOn: d.UpdatedOn})
 	}
 	rep := cadence.BuildReport(in)
+	if err := h.addResolution(r, &rep, a.ID, from, to); err != nil {
+		return reviewReportView{}, err
+	}
 	return reviewReportView{page: page{Title: "Operations Review Report · " + a.Name, Section: "reviews"}, Report: rep, Account: a, ID: rv.ID}, nil
 }
 
@@ -722,4 +727,50 @@ func (h *handler) reviewReportPDF(w http.ResponseWriter, r *http.Request) {
 func (h *handler) staticFile(name string) (string, error) {
 	b, err := fs.ReadFile(h.static, name)
 	return string(b), err
+}
+
+// addResolution adds to the report the problems resolved and the risks
+// avoided in its period (the R of Resolution: what we fixed, and what never
+// became a problem because we saw it coming).
+func (h *handler) addResolution(r *http.Request, rep *cadence.Report, accountID int64, from, to account.Date) error {
+	ctx := r.Context()
+	loc := h.loc()
+	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc)
+	end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+	ps, err := h.db.ProblemsResolved(ctx, h.guard.Scope(ctx), accountID, start, end)
+	if err != nil {
+		return err
+	}
+	sec := cadence.Section{Key: "resolution", Title: "Problems resolved and risks avoided",
+		Empty: "No problem was resolved or risk avoided in this period."}
+	var fixed, avoided int
+	for _, p := range ps {
+		it := cadence.Item{Title: p.Title, Detail: labelOf(string(p.Severity))}
+		if p.ResolvedAt != nil {
+			it.Day = account.DateOf(p.ResolvedAt.In(loc))
+		}
+		if p.Kind == outcome.KindAvoided {
+			avoided++
+			it.Detail = "Avoided · " + it.Detail
+		} else {
+			fixed++
+			if p.ResolvedAt != nil {
+				it.Detail += " · resolved in " + durationText(p.ResolvedAt.Sub(p.OpenedAt))
+			}
+		}
+		sec.Items = append(sec.Items, it)
+	}
+	if len(ps) > 0 {
+		sec.Figures = []cadence.Figure{{Label: "Problems resolved", Value: strconv.Itoa(fixed)}, {Label: "Risks avoided", Value: strconv.Itoa(avoided)}}
+	}
+	rep.Add(sec)
+	return nil
+}
+
+// durationText says how long something took in hours or days.
+func durationText(d time.Duration) string {
+	if d < 48*time.Hour {
+		return strconv.Itoa(int(d.Round(time.Hour)/time.Hour)) + " h"
+	}
+	return strconv.Itoa(int(d.Round(24*time.Hour)/(24*time.Hour))) + " days"
 }

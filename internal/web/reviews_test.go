@@ -9,12 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/auth"
 	"github.com/samwise-sam/samwise/internal/cadence"
+	"github.com/samwise-sam/samwise/internal/outcome"
 	"github.com/samwise-sam/samwise/internal/pdf"
 	"github.com/samwise-sam/samwise/internal/store"
 	"github.com/samwise-sam/samwise/internal/store/storetest"
@@ -91,12 +93,24 @@ func TestTheOperationsReviewReportCompilesThePeriodAsPageMarkdownAndPDF(t *testi
 		id := f.scheduleReview(url.Values{"kind": {"executive"}, "scheduled_on": {"2026-03-01"}})
 		f.post(fmt.Sprintf("/reviews/%d/held", id), url.Values{"held_on": {"2026-03-02"}, "outcome": {"Renewal agreed"},
 			"recommendations": {"Add the **analytics** module"}})
+		// What was fixed and what was prevented in the period is reported too.
+		opened, fixed := time.Date(2026, 2, 20, 9, 0, 0, 0, time.UTC), time.Date(2026, 2, 21, 15, 0, 0, 0, time.UTC)
+		for _, p := range []outcome.Problem{
+			{AccountID: f.acme.ID, Title: "Line 3 sensor outage", Severity: outcome.Severity("high"), Status: outcome.Resolved,
+				OpenedAt: opened, RespondedAt: &opened, ResolvedAt: &fixed},
+			{AccountID: f.acme.ID, Kind: outcome.KindAvoided, Title: "Licence shortfall before the audit", Severity: outcome.Severity("medium")},
+		} {
+			if err := f.db.CreateProblem(context.Background(), f.sc, &p); err != nil {
+				t.Fatal(err)
+			}
+		}
 		page := f.get(fmt.Sprintf("/reviews/%d/report", id))
 		if page.status != http.StatusOK {
 			t.Fatalf("report = %d", page.status)
 		}
 		contains(t, page.body, "Operations Review Report", "Acme Corp", "Quarterly check-in", "Carol Diaz", "Samwise Core",
-			"Renewal agreed", "Add the **analytics** module", `href="/reviews/`+strconv.FormatInt(id, 10)+`/report.pdf"`)
+			"Renewal agreed", "Add the **analytics** module", `href="/reviews/`+strconv.FormatInt(id, 10)+`/report.pdf"`,
+			"Problems resolved and risks avoided", "Line 3 sensor outage", "resolved in 30 h", "Licence shortfall before the audit")
 		md := f.get(fmt.Sprintf("/reviews/%d/report.md", id))
 		contains(t, md.body, "# Operations Review Report: Acme Corp", "## Working together", "**Meeting: Quarterly check-in**", `Add the \*\*analytics\*\* module`)
 		if d != store.SQLite {
