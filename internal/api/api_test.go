@@ -220,9 +220,12 @@ func (e *env) check(method, path string, raw []byte, h http.Header, r resp) {
 	e.t.Helper()
 	v, ops := spec(e.t)
 	u := strings.SplitN(path, "?", 2)[0]
+	// The most specific operation matches, as in the router: a literal
+	// segment (/problems/targets) beats a parameter (/problems/{id}).
 	key := ""
 	for _, op := range ops {
-		if strings.HasPrefix(op.key, method+" ") && op.re.MatchString(u) {
+		if strings.HasPrefix(op.key, method+" ") && op.re.MatchString(u) &&
+			(key == "" || strings.Count(op.key, "{") < strings.Count(key, "{")) {
 			key = op.key
 		}
 	}

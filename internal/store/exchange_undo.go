@@ -97,6 +97,15 @@ func (db *DB) UndoImport(ctx context.Context, sc account.Scope, id int64) (Impor
 			if n > 0 {
 				return account.Errorf(account.ECONFLICT, "Cannot undo import %d: %d of the %s it created changed since.", id, n, s.table)
 			}
+			// updated_at misses a change made in the import's own
+			// millisecond; the audit trail, written with every change,
+			// does not.
+			if n, err = tx.changedSince(sc.OrgID, s.table, s.first, s.last, stamp); err != nil {
+				return err
+			}
+			if n > 0 {
+				return account.Errorf(account.ECONFLICT, "Cannot undo import %d: %d of the %s it created changed since.", id, n, s.table)
+			}
 			if s.table == "accounts" {
 				for _, c := range accountChildren {
 					if err := tx.QueryRow(`SELECT COUNT(*) FROM `+c+` WHERE org_id = $1 AND account_id BETWEEN $2 AND $3 AND created_at > $4`,
@@ -118,7 +127,11 @@ func (db *DB) UndoImport(ctx context.Context, sc account.Scope, id int64) (Impor
 			if err != nil {
 				return err
 			}
-			if at != stamp {
+			n, err := tx.changedSince(sc.OrgID, u.table, u.id, u.id, stamp)
+			if err != nil {
+				return err
+			}
+			if at != stamp || n > 0 {
 				return account.Errorf(account.ECONFLICT, "Cannot undo import %d: a record it updated (%s %d) changed since.", id, u.table, u.id)
 			}
 		}
@@ -228,4 +241,17 @@ func (im *importer) restore(table string, old undoOld) error {
 		return im.updateContract(&c)
 	}
 	return fmt.Errorf("unknown table %q", table)
+}
+
+// auditEntity is the audit trail's name for the records of each table.
+var auditEntity = map[string]string{"people": "person", "accounts": "account", "stakeholders": "stakeholder",
+	"touches": "touch", "opportunities": "opportunity", "contracts": "contract"}
+
+// changedSince counts the audit entries of changes other than imports to
+// the table's records with ids in [first, last], at or after the instant.
+func (tx *Tx) changedSince(orgID int64, table string, first, last, at int64) (int64, error) {
+	var n int64
+	err := tx.QueryRow(`SELECT COUNT(*) FROM audit WHERE org_id = $1 AND at >= $2 AND entity = $3
+		AND entity_id BETWEEN $4 AND $5 AND action NOT LIKE 'import%'`, orgID, at, auditEntity[table], first, last).Scan(&n)
+	return n, err
 }

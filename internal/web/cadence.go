@@ -555,6 +555,10 @@ type weekView struct {
 	// coming up within weekReviewDays (reviews.go).
 	ReviewsLate, ReviewsSoon []reviewRow
 	ReviewDays               int
+	// Periodic reviews of agreed account plans due within ReviewDays
+	// (plans_track.go); Today tells the late ones.
+	PlanReviews []store.PlanReview
+	Today       account.Date
 }
 
 // weekReviewDays is how far ahead /week lists business reviews.
@@ -765,6 +769,11 @@ func (h *handler) weekReviews(r *http.Request, v *weekView, pid int64) error {
 	sc := h.guard.Scope(ctx)
 	today := h.today()
 	v.ReviewDays = weekReviewDays
+	v.Today = today
+	var err error
+	if v.PlanReviews, err = h.db.PlanReviewsDue(ctx, sc, pid, today.AddDays(weekReviewDays)); err != nil {
+		return err
+	}
 	late, _, err := h.db.Reviews(ctx, sc, store.ReviewFilter{PersonID: pid, State: cadence.ReviewLate, Today: today, Page: account.Page{Limit: 100}})
 	if err != nil {
 		return err
