@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/store"
@@ -49,9 +50,13 @@ type Scheduler struct {
 	Interval time.Duration // how often to look for due work; default 1 minute
 	Now      func() time.Time
 	Jobs     []Job
+
+	once sync.Once // fills the defaults, so that Tick is safe to call concurrently
 }
 
-func (s *Scheduler) defaults() {
+func (s *Scheduler) defaults() { s.once.Do(s.fillDefaults) }
+
+func (s *Scheduler) fillDefaults() {
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
