@@ -38,6 +38,7 @@ func (h *handler) outcomePages(handle handleFunc) {
 	handle("GET /renewals", access.ReadRecords, h.renewalsPage)
 	handle("GET /renewals/export", access.ReadRecords, h.exportRenewals)
 	handle("POST /renewals/{id}", access.WriteRecords, h.updateRenewal)
+	handle("POST /accounts/{id}/escalation-path", access.WriteRecords, h.saveEscalation)
 }
 
 // ---- Formatting ------------------------------------------------------------

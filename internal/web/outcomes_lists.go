@@ -707,6 +707,7 @@ type outcomeSummaryView struct {
 	Next        *renewalRow
 	CLV         outcome.CLV
 	Currency    string
+	Escalation  store.EscalationPath // agreed with the client; no steps when none
 	R, D        ratio
 	CanEdit     bool
 }
@@ -740,5 +741,44 @@ func (h *handler) outcomeSummary(r *http.Request, a account.Account) (any, error
 		return nil, err
 	}
 	v.R, v.D = ratio(v.CLV.R), ratio(v.CLV.D)
+	if v.Escalation, err = h.db.EscalationPath(ctx, sc, a.ID); err != nil {
+		return nil, err
+	}
 	return v, nil
+}
+
+// saveEscalation records the escalation path agreed with the client (one
+// step a line), from the account page's outcomes section. Problems are
+// changed with the right to log touches; their escalation path likewise.
+func (h *handler) saveEscalation(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.guard.CanReadAccount(ctx, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.guard.CanEdit(ctx, id, access.PartTouch); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p := store.EscalationPath{AccountID: id, Steps: strings.Split(r.PostForm.Get("steps"), "\n")}
+	if s := strings.TrimSpace(r.PostForm.Get("agreed_on")); s != "" {
+		if p.AgreedOn, err = account.ParseDate(s); err != nil {
+			h.fail(w, r, account.Invalid("agreed_on", "Agreed on must be a date such as 2026-03-02"))
+			return
+		}
+	}
+	if err := h.db.SetEscalationPath(ctx, h.guard.Scope(ctx), &p); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/accounts/%d#outcomes", id), http.StatusSeeOther)
 }
