@@ -50,6 +50,11 @@ type accountPageView struct {
 	Portfolio *standingView // score, tier, designation and their history (portfolio.go)
 
 	Extras accountExtras // later features' sections (extensions.go)
+
+	// Whitespace names, by opportunity id, the product of the account's
+	// technology roadmap that the opportunity pursues (the whitespace it
+	// fills), linking the sales pipeline to the roadmap.
+	Whitespace map[int64]string
 }
 
 // touchForm is the "Log a touch" form as typed.
@@ -193,6 +198,17 @@ func (h *handler) showAccount(w http.ResponseWriter, r *http.Request, id int64, 
 	if v.Extras, err = h.loadExtras(r, a); err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	roadmap, err := h.db.Roadmap(ctx, sc, a.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Whitespace = map[int64]string{}
+	for _, it := range roadmap {
+		if it.OpportunityID != nil {
+			v.Whitespace[*it.OpportunityID] = it.ProductName
+		}
 	}
 	if tf != nil {
 		v.Touch = *tf

@@ -175,6 +175,8 @@ func TestRoadmapWhitespaceAndTheOpportunityForm(t *testing.T) {
 		wantStatus(t, res, http.StatusSeeOther)
 		res = f.get("/whitespace")
 		wantIn(t, res.body, "Opportunity", fmt.Sprintf("/accounts/%d#opportunities", f.acme.ID))
+		// The account's pipeline names the whitespace the opportunity fills.
+		wantIn(t, f.get(fmt.Sprintf("/accounts/%d", f.acme.ID)).body, "Analytics for Acme", "Whitespace: Samwise Analytics")
 		csv := f.get("/whitespace.csv")
 		wantIn(t, csv.body, "Samwise Analytics,Data,could_use,4,8000000")
 
