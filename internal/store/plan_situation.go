@@ -51,60 +51,25 @@ func (db *DB) PlanSituation(ctx context.Context, sc account.Scope, accountID int
 			return err
 		}
 		s.ARR, s.Pipeline = map[string]int64{}, map[string]int64{}
-		rows, err := tx.Query(`SELECT `+contractCols+` FROM contracts WHERE org_id = $1 AND account_id = $2 AND status IN ('active', 'pending')
-			ORDER BY annual_value DESC, id LIMIT $3`, sc.OrgID, accountID, situationRows)
-		if err != nil {
+		if s.Contracts, err = scanAll(tx, scanContract, `SELECT `+contractCols+` FROM contracts WHERE org_id = $1 AND account_id = $2 AND status IN ('active', 'pending')
+			ORDER BY annual_value DESC, id LIMIT $3`, sc.OrgID, accountID, situationRows); err != nil {
 			return err
 		}
-		for rows.Next() {
-			c, err := scanContract(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			s.Contracts = append(s.Contracts, c)
+		for _, c := range s.Contracts {
 			if c.Status == account.ContractActive {
 				s.ARR[c.Currency] += c.AnnualValue
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if s.Opportunities, err = scanAll(tx, scanOpportunity, `SELECT `+opportunityCols+` FROM opportunities WHERE org_id = $1 AND account_id = $2 AND stage NOT IN ('won', 'lost')
+			ORDER BY amount DESC, id LIMIT $3`, sc.OrgID, accountID, situationRows); err != nil {
 			return err
 		}
-		rows, err = tx.Query(`SELECT `+opportunityCols+` FROM opportunities WHERE org_id = $1 AND account_id = $2 AND stage NOT IN ('won', 'lost')
-			ORDER BY amount DESC, id LIMIT $3`, sc.OrgID, accountID, situationRows)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			o, err := scanOpportunity(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			s.Opportunities = append(s.Opportunities, o)
+		for _, o := range s.Opportunities {
 			s.Pipeline[o.Currency] += o.Amount
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows, err = tx.Query(`SELECT `+stakeholderCols+` FROM stakeholders WHERE org_id = $1 AND account_id = $2 AND active = $3
+		if s.Stakeholders, err = scanAll(tx, scanStakeholder, `SELECT `+stakeholderCols+` FROM stakeholders WHERE org_id = $1 AND account_id = $2 AND active = $3
 			ORDER BY CASE level WHEN 'executive' THEN 0 WHEN 'senior_management' THEN 1 WHEN 'middle_management' THEN 2 ELSE 3 END, name, id LIMIT $4`,
-			sc.OrgID, accountID, true, situationRows)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			st, err := scanStakeholder(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			s.Stakeholders = append(s.Stakeholders, st)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			sc.OrgID, accountID, true, situationRows); err != nil {
 			return err
 		}
 		return tx.situationIntel(sc.OrgID, accountID, &s)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,20 @@ import (
 
 // rowScanner is what *sql.Row and *sql.Rows have in common.
 type rowScanner interface{ Scan(dest ...any) error }
+
+// scanAll runs a query and scans each row with scan (scanContract,
+// scanTouch...), on top of each.
+func scanAll[T any](tx *Tx, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
+	var out []T
+	err := tx.each(q, args, func(r *sql.Rows) error {
+		v, err := scan(r)
+		if err == nil {
+			out = append(out, v)
+		}
+		return err
+	})
+	return out, err
+}
 
 // sortKey is one way a list can be ordered: a column and how to read the same
 // value off an item, for the next page's cursor.

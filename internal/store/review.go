@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"time"
 
@@ -360,75 +361,31 @@ func (db *DB) ReviewReport(ctx context.Context, sc account.Scope, accountID int6
 	start := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc)
 	end := time.Date(to.Year, to.Month, to.Day, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
 	err := db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(`SELECT `+touchCols+` FROM touches WHERE org_id = $1 AND account_id = $2 AND occurred_at >= $3 AND occurred_at < $4
-			ORDER BY occurred_at DESC, id DESC LIMIT 500`, sc.OrgID, accountID, ms(start), ms(end))
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			t, err := scanTouch(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			d.Touches = append(d.Touches, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		var err error
+		if d.Touches, err = scanAll(tx, scanTouch, `SELECT `+touchCols+` FROM touches WHERE org_id = $1 AND account_id = $2 AND occurred_at >= $3 AND occurred_at < $4
+			ORDER BY occurred_at DESC, id DESC LIMIT 500`, sc.OrgID, accountID, ms(start), ms(end)); err != nil {
 			return err
 		}
 		if err := tx.attendees(sc.OrgID, d.Touches); err != nil {
 			return err
 		}
-		rows, err = tx.Query(`SELECT id, name FROM stakeholders WHERE org_id = $1 AND account_id = $2`, sc.OrgID, accountID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
+		if err := tx.each(`SELECT id, name FROM stakeholders WHERE org_id = $1 AND account_id = $2`, []any{sc.OrgID, accountID},
+			func(r *sql.Rows) error {
+				var id int64
+				var name string
+				err := r.Scan(&id, &name)
+				d.Stakeholders[id] = name
 				return err
-			}
-			d.Stakeholders[id] = name
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			}); err != nil {
 			return err
 		}
-		rows, err = tx.Query(`SELECT `+opportunityCols+` FROM opportunities WHERE org_id = $1 AND account_id = $2 AND stage = 'won'
-			AND actual_close >= $3 AND actual_close <= $4 ORDER BY actual_close DESC, id`, sc.OrgID, accountID, from.String(), to.String())
-		if err != nil {
+		if d.Won, err = scanAll(tx, scanOpportunity, `SELECT `+opportunityCols+` FROM opportunities WHERE org_id = $1 AND account_id = $2 AND stage = 'won'
+			AND actual_close >= $3 AND actual_close <= $4 ORDER BY actual_close DESC, id`, sc.OrgID, accountID, from.String(), to.String()); err != nil {
 			return err
 		}
-		for rows.Next() {
-			o, err := scanOpportunity(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			d.Won = append(d.Won, o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows, err = tx.Query(`SELECT `+contractCols+` FROM contracts WHERE org_id = $1 AND account_id = $2 AND status IN ('active', 'expired')
+		d.Contracts, err = scanAll(tx, scanContract, `SELECT `+contractCols+` FROM contracts WHERE org_id = $1 AND account_id = $2 AND status IN ('active', 'expired')
 			AND start_date <= $3 AND (end_date = '' OR end_date >= $4) ORDER BY start_date, id`, sc.OrgID, accountID, to.String(), from.String())
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			c, err := scanContract(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			d.Contracts = append(d.Contracts, c)
-		}
-		rows.Close()
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return d, err
