@@ -11,6 +11,7 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/auth"
+	"github.com/samwise-sam/samwise/internal/exchange"
 	"github.com/samwise-sam/samwise/internal/jobs"
 	"github.com/samwise-sam/samwise/internal/mail"
 	"github.com/samwise-sam/samwise/internal/measure"
@@ -39,6 +40,7 @@ type serveCmd struct {
 	MailFrom    string `name:"mail-from" help:"Reminder mail: the sender address." env:"SAMWISE_MAIL_FROM" group:"Mail"`
 	DigestHour  int    `name:"digest-hour" help:"Reminder mail: the hour (0-23, server time) the daily digest goes out from." env:"SAMWISE_DIGEST_HOUR" default:"7" group:"Mail"`
 	PublicURL   string `name:"public-url" help:"samwise's public address, for links in mail (default: http:// + --addr)." env:"SAMWISE_PUBLIC_URL" group:"Mail"`
+	ExportDir   string `name:"export-dir" help:"Folder for background exports (default: 'exports' beside a SQLite file, else the user cache folder). Instances sharing a database should share it." env:"SAMWISE_EXPORT_DIR"`
 	JobInstance string `name:"instance" help:"This instance's name in the job table (default: host:pid)." env:"SAMWISE_INSTANCE" hidden:""`
 }
 
@@ -108,7 +110,7 @@ func (s *serveCmd) Run(e *env) error {
 		return err
 	}
 	h := server.New(server.Deps{DB: db, Log: log, Guard: guard, Version: version, OIDC: sso,
-		SessionTTL: s.SessionTTL, TrustProxy: s.TrustProxy})
+		SessionTTL: s.SessionTTL, TrustProxy: s.TrustProxy, ExportDir: s.exportDir(db)})
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
@@ -163,6 +165,12 @@ func (s *serveCmd) Run(e *env) error {
 			}
 			return db.HealthDaily(ctx, d)
 		}})
+	// Expired background exports go, with their files, once an hour.
+	sched.Jobs = append(sched.Jobs, jobs.Job{Name: "export-cleanup", Period: hourly,
+		Run: func(ctx context.Context, _ string) error {
+			_, err := db.CleanExports(ctx, s.exportDir(db), exchange.ExportKeep)
+			return err
+		}})
 	jctx, stopJobs := context.WithCancel(e.ctx)
 	jobsDone := make(chan struct{})
 	go func() {
@@ -191,6 +199,17 @@ func describe(db *store.DB, url string) string {
 	}
 	return "SQLite " + url
 }
+
+// exportDir is the folder background exports are written to.
+func (s *serveCmd) exportDir(db *store.DB) string {
+	if s.ExportDir != "" {
+		return s.ExportDir
+	}
+	return db.FilesDir()
+}
+
+// hourly names the hour now falls in.
+func hourly(now time.Time) string { return now.UTC().Format("2006-01-02T15") }
 
 // everyFiveMinutes names the five-minute slot now falls in.
 func everyFiveMinutes(now time.Time) string {

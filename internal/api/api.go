@@ -23,6 +23,9 @@ type Deps struct {
 	DB    *store.DB
 	Guard access.Guard
 	Log   *slog.Logger
+	// ExportDir is where background exports are written (default: the
+	// store's FilesDir).
+	ExportDir string
 }
 
 // maxBodyBytes caps every request body; a body of this size or more gets 413.
@@ -40,7 +43,10 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	api := humago.New(mux, config())
-	h := &handlers{db: d.DB, guard: d.Guard, log: d.Log, api: api}
+	h := &handlers{db: d.DB, guard: d.Guard, log: d.Log, api: api, exportDir: d.ExportDir}
+	if h.exportDir == "" && d.DB != nil {
+		h.exportDir = d.DB.FilesDir()
+	}
 	// Middlewares apply to operations registered after this call.
 	api.UseMiddleware(h.authorize)
 	routes(api, h)
@@ -101,6 +107,8 @@ type handlers struct {
 	guard access.Guard
 	log   *slog.Logger
 	api   huma.API
+	// exportDir: see Deps.
+	exportDir string
 
 	specOnce sync.Once
 	spec     json.RawMessage

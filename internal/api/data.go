@@ -49,7 +49,7 @@ func dataRoutes(api huma.API, h *handlers) {
 		Summary: "List the latest imports", Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.listImports)
 	register(api, h, huma.Operation{OperationID: "get-import", Method: http.MethodGet, Path: "/api/v1/imports/{id}",
-		Summary: "Get an import's status and counts", Tags: tags,
+		Summary: "Get an import's status and counts", Description: "While it runs (status running): the lines read so far and how far into the file.", Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.getImport)
 	register(api, h, huma.Operation{OperationID: "undo-import", Method: http.MethodPost, Path: "/api/v1/imports/{id}/undo",
 		Summary: "Undo an import", Description: undoDoc, Tags: tags,
@@ -57,6 +57,7 @@ func dataRoutes(api huma.API, h *handlers) {
 	register(api, h, huma.Operation{OperationID: "export-records", Method: http.MethodGet, Path: "/api/v1/exports/{kind}",
 		Summary: "Export records", Description: exportDoc, Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.exportRecords)
+	exportJobRoutes(api, h)
 	register(api, h, huma.Operation{OperationID: "list-custom-fields", Method: http.MethodGet, Path: "/api/v1/fields",
 		Summary: "List custom fields", Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.listFields)
@@ -73,8 +74,14 @@ type createImportInput struct {
 	CreateMissing bool   `query:"create_missing" doc:"Create referenced accounts (by name) and people (by e-mail) that do not exist."`
 	DateOrder     string `query:"date_order" enum:"dmy,mdy" doc:"How to read dates such as 03/04/2025."`
 	FileName      string `query:"file_name" maxLength:"200" doc:"The file's name, for the import history."`
+	Background    bool   `query:"background" doc:"Run the import as a background job and answer 202 at once (files over 8 MB always do, unless dry_run)."`
 	RawBody       []byte `contentType:"text/csv" required:"true"`
 }
+
+// backgroundImportBytes is the size from which an import sent through the
+// API runs in the background: a bigger file takes more than a few seconds,
+// longer than a client should hold a request open.
+const backgroundImportBytes = 8 << 20
 
 // ImportResult is an import's batch with its rejected lines.
 type ImportResult struct {
@@ -84,7 +91,10 @@ type ImportResult struct {
 	IgnoredColumns []string           `json:"ignored_columns" doc:"Columns no field takes."`
 }
 
-type importOutput struct{ Body ImportResult }
+type importOutput struct {
+	Status int
+	Body   ImportResult
+}
 
 func (h *handlers) createImport(ctx context.Context, in *createImportInput) (*importOutput, error) {
 	sc := h.guard.Scope(ctx)
@@ -119,6 +129,9 @@ func (h *handlers) createImport(ctx context.Context, in *createImportInput) (*im
 	if name == "" {
 		name = "api upload"
 	}
+	if !in.DryRun && (in.Background || len(in.RawBody) >= backgroundImportBytes) {
+		return h.importInBackground(ctx, sc, kind, in, name, res)
+	}
 	res.Batch, err = h.db.Import(ctx, sc, p, rd, store.ImportOptions{FileName: name, DryRun: in.DryRun,
 		SkipErrors: in.OnError == "skip", CreateMissing: in.CreateMissing,
 		Reject: func(_ []string, probs []exchange.Problem) {
@@ -133,7 +146,7 @@ func (h *handlers) createImport(ctx context.Context, in *createImportInput) (*im
 	if err != nil {
 		return nil, err
 	}
-	return &importOutput{Body: res}, nil
+	return &importOutput{Status: http.StatusOK, Body: res}, nil
 }
 
 type listImportsInput struct {
@@ -165,12 +178,15 @@ type importIDInput struct {
 
 type batchOutput struct{ Body store.ImportBatch }
 
-func (h *handlers) getImport(ctx context.Context, in *importIDInput) (*batchOutput, error) {
-	b, err := h.db.ImportBatch(ctx, h.guard.Scope(ctx), in.ID)
+type importStatusOutput struct{ Body ImportStatus }
+
+func (h *handlers) getImport(ctx context.Context, in *importIDInput) (*importStatusOutput, error) {
+	sc := h.guard.Scope(ctx)
+	b, err := h.db.ImportBatch(ctx, sc, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &batchOutput{Body: b}, nil
+	return &importStatusOutput{Body: h.importStatus(ctx, sc, b)}, nil
 }
 
 func (h *handlers) undoImport(ctx context.Context, in *importIDInput) (*batchOutput, error) {

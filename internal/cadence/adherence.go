@@ -47,9 +47,9 @@ type Overrides struct {
 func EvaluateAll(s Settings, o Overrides, subjects []Subject, today account.Date) []Row {
 	rows := make([]Row, len(subjects))
 	for i, sub := range subjects {
-		iv := Resolve(s, sub.Tier, sub.Level, sub.StakeholderID, o.Agreements[sub.AccountID], o.Accelerations[sub.AccountID], today)
-		rows[i] = Row{Subject: sub, Interval: iv, Status: Evaluate(s.Policy(iv, sub.Started), today, sub.Last, sub.Prev)}
+		rows[i].Subject = sub
 	}
+	EvaluateRows(s, o, rows, today)
 	return rows
 }
 

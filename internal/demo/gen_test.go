@@ -3,6 +3,11 @@ package demo_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,4 +220,116 @@ func TestOrdinaryWritesWorkAfterGen(t *testing.T) {
 			t.Fatalf("CreateContract after gen: %v", err)
 		}
 	})
+}
+
+// A new SQLite file is filled without a write-ahead log and moved into place
+// when complete (store.CreateSQLite); it must end exactly like a load into an
+// open database: same schema, same rows, in WAL mode, intact.
+func TestGenIntoANewFileEndsLikeGenIntoAnOpenDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	o := demo.Options{Accounts: 120, Seed: 7, Now: genNow}
+
+	openPath := filepath.Join(dir, "open.db")
+	db, err := store.Open(ctx, openPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want, err := demo.Generate(ctx, db, o)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	newPath := filepath.Join(dir, "sub", "new.db")
+	if !store.NewSQLiteFile(newPath) {
+		t.Fatalf("%s is not reported as a new file", newPath)
+	}
+	var got demo.Summary
+	err = store.CreateSQLite(ctx, newPath, func(db *store.DB) (err error) {
+		if _, err := os.Stat(newPath); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the file has its name before it is complete: %v", err)
+		}
+		got, err = demo.Generate(ctx, db, o)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Counts != want.Counts {
+		t.Errorf("counts %+v, want %+v", got.Counts, want.Counts)
+	}
+	if store.NewSQLiteFile(newPath) {
+		t.Errorf("%s is still reported as new", newPath)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, "sub", "*"))
+	if len(leftovers) != 1 {
+		t.Errorf("files beside the database: %q", leftovers)
+	}
+
+	// Everything but the audit trail's instants is the same.
+	dump := func(path string) string {
+		raw, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		var out strings.Builder
+		for _, q := range []string{
+			`PRAGMA journal_mode`, `PRAGMA integrity_check`,
+			`SELECT COUNT(*) FROM pragma_foreign_key_check`,
+			`SELECT group_concat(type || ' ' || name || ': ' || COALESCE(sql, ''), char(10)) FROM (SELECT * FROM sqlite_master ORDER BY name)`,
+			`SELECT group_concat(v, ',') FROM (SELECT COUNT(*) || ':' || SUM(id) || ':' || SUM(length(name)) || ':' || SUM(owner_id) AS v FROM accounts)`,
+			`SELECT COUNT(*) || ':' || SUM(account_id * 7 + length(summary) + occurred_at % 1000) FROM touches`,
+			`SELECT COUNT(*) || ':' || SUM(touch_id * 3 + stakeholder_id + occurred_at % 1000) FROM touch_stakeholders`,
+			`SELECT COUNT(*) || ':' || SUM(touch_id + person_id) FROM touch_people`,
+			`SELECT COUNT(*) || ':' || SUM(stakeholder_id + last_at % 1000 + prev_at % 997) FROM cadence_checkins`,
+			`SELECT COUNT(*) || ':' || SUM(amount) FROM opportunities`,
+			`SELECT COUNT(*) || ':' || SUM(annual_value) || ':' || COALESCE(SUM(successor_id), 0) FROM contracts`,
+		} {
+			var s string
+			if err := raw.QueryRow(q).Scan(&s); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			out.WriteString(s + "\n")
+		}
+		return out.String()
+	}
+	if g, w := dump(newPath), dump(openPath); g != w {
+		t.Errorf("the new file differs from the load into an open database:\nnew:  %s\nopen: %s", g, w)
+	} else if !strings.HasPrefix(g, "wal\nok\n0\n") {
+		t.Errorf("journal mode, integrity check, broken foreign keys: %q", g[:min(len(g), 40)])
+	}
+}
+
+func TestGenIntoANewFileLeavesNoFileWhenItFails(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "new.db")
+	stop := errors.New("stop")
+	err := store.CreateSQLite(ctx, path, func(db *store.DB) error {
+		if _, err := demo.Generate(ctx, db, demo.Options{Accounts: 50, Seed: 1, Now: genNow}); err != nil {
+			return err
+		}
+		return stop // after a load that committed
+	})
+	if !errors.Is(err, stop) {
+		t.Fatalf("CreateSQLite: %v, want fill's error", err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
+		t.Errorf("files left after a failed load: %q", files)
+	}
+	// An existing file is never replaced.
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if store.NewSQLiteFile(path) {
+		t.Error("an existing file is reported as new")
+	}
+	if err := store.CreateSQLite(ctx, path, func(*store.DB) error { return nil }); err == nil {
+		t.Error("CreateSQLite accepted an existing file")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/intel"
 )
 
 // Kind is a kind of record that can be imported and exported.
@@ -20,11 +21,12 @@ const (
 	Touches       Kind = "touches"
 	Opportunities Kind = "opportunities"
 	Contracts     Kind = "contracts"
+	Products      Kind = "products"
 )
 
 // Kinds lists every kind, in the order a whole installation is imported
 // (referenced records first).
-var Kinds = []Kind{People, Accounts, Stakeholders, Touches, Opportunities, Contracts}
+var Kinds = []Kind{People, Accounts, Stakeholders, Touches, Opportunities, Contracts, Products}
 
 // ParseKind checks a kind name (singular accepted).
 func ParseKind(s string) (Kind, error) {
@@ -34,7 +36,7 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("unknown kind %q: use one of accounts, stakeholders, people, touches, opportunities, contracts", s)
+	return "", fmt.Errorf("unknown kind %q: use one of accounts, stakeholders, people, touches, opportunities, contracts, products", s)
 }
 
 // Ref slots: which referenced record a reference column names.
@@ -61,6 +63,10 @@ type Record struct {
 	Touch       account.Touch
 	Opportunity account.Opportunity
 	Contract    account.Contract
+	Product     intel.Product
+	// ProductExternalID is a product's id in another system (products
+	// keep it beside the catalog's own fields).
+	ProductExternalID string
 	// Refs holds reference columns as written: an external id, a domain or
 	// e-mail address, or a name.
 	Refs [refSlots]string
@@ -244,8 +250,10 @@ func enumField[T ~string](name string, all []T, acc func(*Record) *T) Field {
 // value's spelling ("senior_management", "cross_sell").
 func enumKey(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.NewReplacer(" ", "_", "-", "_").Replace(s)
+	return enumSpaces.Replace(s)
 }
+
+var enumSpaces = strings.NewReplacer(" ", "_", "-", "_")
 
 func refField(name string, slot int, required bool) Field {
 	return Field{Name: name, Required: required, Ref: slot + 1,
@@ -342,6 +350,15 @@ var fieldsOf = map[Kind][]Field{
 		dateField("end", false, func(r *Record) *account.Date { return &r.Contract.End }),
 		boolField("auto_renew", func(r *Record) *bool { return &r.Contract.AutoRenew }),
 		enumField("status", account.ContractStatuses, func(r *Record) *account.ContractStatus { return &r.Contract.Status }),
+	},
+	Products: {
+		strField("external_id", false, func(r *Record) *string { return &r.ProductExternalID }),
+		strField("name", true, func(r *Record) *string { return &r.Product.Name }),
+		strField("family", false, func(r *Record) *string { return &r.Product.Family }),
+		moneyField("list_price", func(r *Record) *int64 { return &r.Product.ListPrice }),
+		strField("currency", false, func(r *Record) *string { return &r.Product.Currency }),
+		strField("description", false, func(r *Record) *string { return &r.Product.Description }),
+		boolField("retired", func(r *Record) *bool { return &r.Product.Retired }),
 	},
 }
 

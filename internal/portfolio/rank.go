@@ -118,53 +118,96 @@ type Ranking struct {
 // Rank scores, ranks and tiers the accounts. past may be nil (no movement
 // is then shown). It fails only on criteria that cannot score (a negative
 // weight).
+//
+// Everything is first computed in compact per-account arrays, indexed as
+// the accounts are given; the rows are written once, in rank order, at the
+// end. Building the rows first and sorting them moved every 200-byte row
+// (pointers included, so with the garbage collector's write barriers)
+// several times over.
 func Rank(criteria []Criterion, p Policy, accounts []Account, past *Past) (*Ranking, error) {
 	sc, err := NewScorer(criteria)
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]Row, len(accounts))
-	for i, a := range accounts {
-		rows[i].Account = a
-	}
+	n := len(accounts)
 	// The Pareto order needs revenue only and the scores need ratings only:
-	// compute them side by side. They write different fields of the rows.
-	r := &Ranking{Policy: p, Criteria: criteria}
-	var order []int32
+	// compute them side by side.
+	var par paretoResult
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		r.Revenue, order = pareto(rows, p.Pareto)
+		par = pareto(accounts, p.Pareto)
 	}()
-	for i := range rows {
-		rows[i].Score, rows[i].Rated, rows[i].Scored = sc.Score(rows[i].Ratings)
+	st := make([]standing, n)
+	for i := range accounts {
+		s, rated, ok := sc.Score(accounts[i].Ratings)
+		st[i] = standing{score: s, rated: int32(rated), scored: ok}
 	}
-	err = rankPast(rows, past)
+	prev, err := rankPast(accounts, past)
 	<-done
 	if err != nil {
 		return nil, err
 	}
-	if p.Method == ByScore {
-		for i := range rows {
-			rows[i].Computed = ScoreTier(rows[i].Score, rows[i].Scored, p.Score)
-		}
+	r := &Ranking{Policy: p, Criteria: criteria, Revenue: par.total}
+	// One integer key per account: the score (in millionths, which is how
+	// finely scores are rounded), inverted so that higher scores sort first
+	// and unscored accounts last, then the Pareto place — also the
+	// tie-break of equal scores. Sorting plain integers is several times
+	// faster than sorting structs through a comparison.
+	byPlace := make([]int32, n) // Pareto place → account
+	keys := make([]uint64, n)
+	for i := range st {
+		byPlace[par.place[i]] = int32(i)
+		keys[i] = scoreKey(st[i].score, st[i].scored)<<32 | uint64(par.place[i])
 	}
-	for i := range rows {
-		row := &rows[i]
-		row.Tier = row.Computed
-		if row.Override.Valid() {
-			row.Tier = row.Override
+	sortUint64(keys)
+	rows := make([]Row, n)
+	r.ParetoOrder = make([]int32, n)
+	for pos, k := range keys {
+		place := int32(k & 0xFFFFFFFF)
+		i := byPlace[place]
+		r.ParetoOrder[place] = int32(pos)
+		a, s := &accounts[i], &st[i]
+		row := &rows[pos]
+		row.Account = *a
+		row.Score, row.Rated, row.Scored = s.score, int(s.rated), s.scored
+		row.ShareBefore = par.share[i]
+		row.Computed = par.tier[i]
+		if p.Method == ByScore {
+			row.Computed = ScoreTier(s.score, s.scored, p.Score)
 		}
-		if row.Tier != row.Stored {
+		if past != nil {
+			row.PastKnown, row.PrevRank = true, int(prev[i])
+		}
+		row.Tier = row.Computed
+		if a.Override.Valid() {
+			row.Tier = a.Override
+		}
+		if row.Tier != a.Stored {
 			r.Pending++
 		}
-		s := &r.Summary[tierIndex(row.Tier)]
-		s.Accounts++
-		s.Revenue += max(row.Revenue, 0)
+		sum := &r.Summary[tierIndex(row.Tier)]
+		sum.Accounts++
+		sum.Revenue += max(a.Revenue, 0)
+		if s.scored {
+			r.Scored++
+			if pos > 0 && rows[pos-1].Scored && rows[pos-1].Score == s.score {
+				row.Rank = rows[pos-1].Rank
+			} else {
+				row.Rank = pos + 1
+			}
+		}
 	}
 	r.Summary[0].Tier, r.Summary[1].Tier, r.Summary[2].Tier = TierA, TierB, TierC
-	r.Rows, r.ParetoOrder, r.Scored = rankOrder(rows, order)
+	r.Rows = rows
 	return r, nil
+}
+
+// standing is one account's score as Rank computes it.
+type standing struct {
+	score  float64
+	rated  int32
+	scored bool
 }
 
 func tierIndex(t Tier) int {
@@ -177,87 +220,27 @@ func tierIndex(t Tier) int {
 	return 2
 }
 
-// rankOrder sorts rows into rank order and numbers the scored ones. order
-// is each row's place in Pareto order (revenue, name, id), which is also the
-// tie-break of equal scores, so the sort compares small numeric keys only:
-// at 100,000 rows, chasing each comparison into the rows themselves costs
-// more than everything else Rank does.
-func rankOrder(rows []Row, order []int32) ([]Row, []int32, int) {
-	// One integer key per row: the score (in millionths, which is how
-	// finely scores are rounded), inverted so that higher scores sort first
-	// and unscored rows last, then the Pareto place. Sorting plain integers
-	// is several times faster than sorting structs through a comparison.
-	byPos := make([]int32, len(rows)) // Pareto place → row
-	keys := make([]uint64, len(rows))
-	for i := range rows {
-		byPos[order[i]] = int32(i)
-		keys[i] = scoreKey(rows[i].Score, rows[i].Scored)<<32 | uint64(order[i])
-	}
-	sortUint64(keys)
-	// Put the rows in that order in place, following the permutation's
-	// cycles: no second copy of 100,000 rows.
-	perm := make([]int32, len(keys)) // perm[pos] = index of the row to go there
-	byRevenue := make([]int32, len(keys))
-	for pos, k := range keys {
-		place := int32(k & 0xFFFFFFFF)
-		perm[pos] = byPos[place]
-		byRevenue[place] = int32(pos)
-	}
-	for start := range perm {
-		if perm[start] < 0 || int(perm[start]) == start {
-			continue
-		}
-		tmp := rows[start]
-		pos := start
-		for {
-			from := int(perm[pos])
-			perm[pos] = -1
-			if from == start {
-				rows[pos] = tmp
-				break
-			}
-			rows[pos] = rows[from]
-			pos = from
-		}
-	}
-	out := rows
-	scored := 0
-	for pos := range out {
-		if !out[pos].Scored {
-			continue
-		}
-		scored++
-		if pos > 0 && out[pos-1].Scored && out[pos-1].Score == out[pos].Score {
-			out[pos].Rank = out[pos-1].Rank
-		} else {
-			out[pos].Rank = pos + 1
-		}
-	}
-	return out, byRevenue, scored
-}
-
-// rankPast sets PrevRank: the competition rank each account's score at the
-// start of the period had among all scores then.
-func rankPast(rows []Row, past *Past) error {
+// rankPast returns, per account, the competition rank its score at the
+// start of the period had among all scores then (0: not scored then); nil
+// when past is nil.
+func rankPast(accounts []Account, past *Past) ([]int32, error) {
 	if past == nil {
-		return nil
+		return nil, nil
 	}
-	for i := range rows {
-		rows[i].PastKnown = true
-	}
+	prev := make([]int32, len(accounts))
 	if past.Criteria == nil {
-		return nil // nobody was scored
+		return prev, nil // nobody was scored
 	}
 	sc, err := NewScorer(past.Criteria)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Rank the scores then as the ranking does now: sort keys of (score
-	// descending, row), then walk them giving equal scores equal ranks.
-	keys := make([]uint64, 0, len(rows))
-	for i := range rows {
-		rs := rows[i].Ratings
-		if old, changed := past.Ratings[rows[i].ID]; changed {
+	// descending, account), then walk them giving equal scores equal ranks.
+	keys := make([]uint64, 0, len(accounts))
+	for i := range accounts {
+		rs := accounts[i].Ratings
+		if old, changed := past.Ratings[accounts[i].ID]; changed {
 			rs = old
 		}
 		if s, _, ok := sc.Score(rs); ok {
@@ -268,12 +251,12 @@ func rankPast(rows []Row, past *Past) error {
 	for pos, k := range keys {
 		i := int(k & 0xFFFFFFFF)
 		if pos > 0 && keys[pos-1]>>32 == k>>32 {
-			rows[i].PrevRank = rows[int(keys[pos-1]&0xFFFFFFFF)].PrevRank
+			prev[i] = prev[int(keys[pos-1]&0xFFFFFFFF)]
 		} else {
-			rows[i].PrevRank = pos + 1
+			prev[i] = int32(pos + 1)
 		}
 	}
-	return nil
+	return prev, nil
 }
 
 // scoreKey maps a score to 32 bits that sort the highest score first and
@@ -286,16 +269,24 @@ func scoreKey(score float64, scored bool) uint64 {
 	return uint64(100_000_000 - int64(math.Round(score*1e6)))
 }
 
-// pareto sets each row's Computed tier by ParetoTiers' rule and its
-// ShareBefore. It returns the total positive revenue and each row's place in
-// Pareto order.
-func pareto(rows []Row, t Thresholds) (int64, []int32) {
+// paretoResult is the Pareto walk over the accounts, indexed as given.
+type paretoResult struct {
+	total int64     // total positive revenue
+	place []int32   // each account's place in Pareto order
+	share []float64 // revenue share of the accounts before it
+	tier  []Tier    // the tier by ParetoTiers' rule
+}
+
+// pareto walks the accounts in Pareto order (revenue highest first, then
+// name, then id) and tiers them by ParetoTiers' rule.
+func pareto(accts []Account, t Thresholds) paretoResult {
 	// Sort by revenue (highest first) and the first eight bytes of the
 	// name with a radix sort; then order the few runs those do not decide
 	// (equal revenue and prefix) by the whole name and the id.
-	keys := make([]wideKey, len(rows))
-	for i := range rows {
-		keys[i] = wideKey{hi: ^(uint64(rows[i].Revenue) ^ 1<<63), lo: namePrefix(rows[i].Name), idx: int32(i)}
+	n := len(accts)
+	keys := make([]wideKey, n)
+	for i := range accts {
+		keys[i] = wideKey{hi: ^(uint64(accts[i].Revenue) ^ 1<<63), lo: namePrefix(accts[i].Name), idx: int32(i)}
 	}
 	sortWide(keys)
 	for start := 0; start < len(keys); {
@@ -305,7 +296,7 @@ func pareto(rows []Row, t Thresholds) (int64, []int32) {
 		}
 		if end-start > 1 {
 			slices.SortFunc(keys[start:end], func(a, b wideKey) int {
-				x, y := &rows[a.idx], &rows[b.idx]
+				x, y := &accts[a.idx], &accts[b.idx]
 				if c := strings.Compare(x.Name, y.Name); c != 0 {
 					return c
 				}
@@ -314,37 +305,37 @@ func pareto(rows []Row, t Thresholds) (int64, []int32) {
 		}
 		start = end
 	}
-	var total int64
-	for i := range rows {
-		if rows[i].Revenue > 0 {
-			total += rows[i].Revenue
+	res := paretoResult{place: make([]int32, n), share: make([]float64, n), tier: make([]Tier, n)}
+	for i := range accts {
+		if accts[i].Revenue > 0 {
+			res.total += accts[i].Revenue
 		}
 	}
-	order := make([]int32, len(rows))
 	var before int64
 	for pos, k := range keys {
-		order[k.idx] = int32(pos)
-		r := &rows[k.idx]
-		if total > 0 {
-			r.ShareBefore = float64(before) / float64(total)
+		i := k.idx
+		res.place[i] = int32(pos)
+		rev := accts[i].Revenue
+		if res.total > 0 {
+			res.share[i] = float64(before) / float64(res.total)
 		}
-		if r.Revenue <= 0 || total == 0 {
-			r.Computed = TierC
+		if rev <= 0 || res.total == 0 {
+			res.tier[i] = TierC
 			continue
 		}
 		// The epsilon keeps an exact boundary exact: a share of 80/100
 		// computed in floating point is not "below" 0.80.
-		switch share := r.ShareBefore; {
+		switch share := res.share[i]; {
 		case share < t.A-1e-12:
-			r.Computed = TierA
+			res.tier[i] = TierA
 		case share < t.B-1e-12:
-			r.Computed = TierB
+			res.tier[i] = TierB
 		default:
-			r.Computed = TierC
+			res.tier[i] = TierC
 		}
-		before += r.Revenue
+		before += rev
 	}
-	return total, order
+	return res
 }
 
 // namePrefix packs the first eight bytes of a name big-endian, so that

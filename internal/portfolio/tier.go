@@ -38,14 +38,14 @@ type Revenue struct {
 // Example (DOMAIN.md): revenues 50, 30, 10, 6, 4 have shares before of 0, 50,
 // 80, 90, 96 percent → A, A, B, B, C.
 func ParetoTiers(rs []Revenue, t Thresholds) map[int64]Tier {
-	rows := make([]Row, len(rs))
+	accts := make([]Account, len(rs))
 	for i, r := range rs {
-		rows[i].ID, rows[i].Name, rows[i].Revenue = r.AccountID, r.Name, r.Amount
+		accts[i].ID, accts[i].Name, accts[i].Revenue = r.AccountID, r.Name, r.Amount
 	}
-	pareto(rows, t)
+	tiers := pareto(accts, t).tier
 	out := make(map[int64]Tier, len(rs))
-	for _, r := range rows {
-		out[r.ID] = r.Computed
+	for i, a := range accts {
+		out[a.ID] = tiers[i]
 	}
 	return out
 }

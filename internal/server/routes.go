@@ -50,10 +50,10 @@ func addRoutes(mux *http.ServeMux, d Deps) []Route {
 	}
 
 	for _, r := range web.Register(mux, web.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log, Now: d.Now,
-		SSOLabel: d.OIDC.Label(), SessionTTL: d.SessionTTL, TrustProxy: d.TrustProxy}) {
+		SSOLabel: d.OIDC.Label(), SessionTTL: d.SessionTTL, TrustProxy: d.TrustProxy, ExportDir: d.ExportDir}) {
 		routes = append(routes, Route{r.Pattern, r.Rule})
 	}
-	for _, r := range api.Routes(api.Register(mux, api.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log})) {
+	for _, r := range api.Routes(api.Register(mux, api.Deps{DB: d.DB, Guard: d.Guard, Log: d.Log, ExportDir: d.ExportDir})) {
 		routes = append(routes, Route{r.Pattern, r.Rule})
 	}
 	return routes

@@ -33,6 +33,9 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// OIDC turns on single sign-on (NewOIDC); nil leaves it off.
 	OIDC *OIDC
+	// ExportDir is where background exports are written (default: the
+	// store's FilesDir); instances sharing a database should share it.
+	ExportDir string
 }
 
 // Server is samwise's HTTP handler and the table of every route it serves.

@@ -334,9 +334,19 @@ func (s *solver) cover(d int, spare, asg []int) bool {
 
 // countVectors lists how many accounts to take of each load group so that k
 // accounts are taken and their load reaches excess.
+//
+// Groups come heaviest first, so the most load the accounts still to choose
+// can add is left × the current group's load: a branch that cannot reach
+// excess even so is cut, and so are the smaller counts after it (they reach
+// less). Without the cut the walk visited every split of k, O(k²) per k for
+// three tiers, and a manager with thousands of accounts took seconds.
 func countVectors(groups []group, k, excess int) [][]int {
 	var out [][]int
 	cur := make([]int, len(groups))
+	avail := make([]int, len(groups)+1) // accounts in groups g and after
+	for g := len(groups) - 1; g >= 0; g-- {
+		avail[g] = avail[g+1] + len(groups[g].items)
+	}
 	var walk func(g, left, sum int)
 	walk = func(g, left, sum int) {
 		if g == len(groups) {
@@ -345,7 +355,20 @@ func countVectors(groups []group, k, excess int) [][]int {
 			}
 			return
 		}
+		if left > avail[g] || sum+left*groups[g].load < excess {
+			return
+		}
 		for n := min(left, len(groups[g].items)); n >= 0; n-- {
+			if left-n > avail[g+1] {
+				break // the groups after cannot supply the rest
+			}
+			next := 0
+			if g+1 < len(groups) {
+				next = groups[g+1].load
+			}
+			if sum+n*groups[g].load+(left-n)*next < excess {
+				break // fewer of this group reach even less
+			}
 			cur[g] = n
 			walk(g+1, left-n, sum+n*groups[g].load)
 		}

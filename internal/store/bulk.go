@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -371,7 +372,7 @@ func (w *BulkWriter) Person(p *account.Person) error {
 		return recordErr("person", p.Name, err)
 	}
 	w.stamp(&p.CreatedAt, &p.UpdatedAt)
-	return w.add(bPeople, w.sc.OrgID, p.ID, p.Name, p.Email, p.Title, nullID(p.ManagerID), p.ExternalID,
+	return w.add(bPeople, p.ID, p.Name, p.Email, p.Title, nullID(p.ManagerID), p.ExternalID,
 		ms(p.CreatedAt), ms(p.UpdatedAt))
 }
 
@@ -391,7 +392,7 @@ func (w *BulkWriter) Account(a *account.Account) error {
 		return recordErr("account", a.Name, err)
 	}
 	w.stamp(&a.CreatedAt, &a.UpdatedAt)
-	return w.add(bAccounts, w.sc.OrgID, a.ID, a.Name, strings.ToLower(a.Name), a.Domain, a.Industry, a.Employees,
+	return w.add(bAccounts, a.ID, a.Name, strings.ToLower(a.Name), a.Domain, a.Industry, a.Employees,
 		a.AnnualRevenue, a.Currency, a.Region, a.Country, nullID(a.ParentID), string(a.Lifecycle), nullID(a.OwnerID),
 		a.ExternalID, ms(a.CreatedAt), ms(a.UpdatedAt))
 }
@@ -412,7 +413,7 @@ func (w *BulkWriter) Stakeholder(s *account.Stakeholder) error {
 	if w.opts.Large {
 		w.checkins = append(w.checkins, checkin{})
 	}
-	return w.add(bStakeholders, w.sc.OrgID, s.ID, s.AccountID, s.Name, s.Title, s.Email, s.Phone, string(s.Level),
+	return w.add(bStakeholders, s.ID, s.AccountID, s.Name, s.Title, s.Email, s.Phone, string(s.Level),
 		string(s.BuyingRole), s.Active, s.ExternalID, ms(s.CreatedAt), ms(s.UpdatedAt))
 }
 
@@ -445,17 +446,17 @@ func (w *BulkWriter) Touch(t *account.Touch) error {
 	}
 	w.stamp(&t.CreatedAt, &t.UpdatedAt)
 	at := ms(t.OccurredAt)
-	if err := w.add(bTouches, w.sc.OrgID, t.ID, t.AccountID, string(t.Kind), at, t.Summary, t.NextStep,
+	if err := w.add(bTouches, t.ID, t.AccountID, string(t.Kind), at, t.Summary, t.NextStep,
 		ms(t.CreatedAt), ms(t.UpdatedAt)); err != nil {
 		return err
 	}
 	for _, pid := range t.PeopleIDs {
-		if err := w.add(bTouchPeople, w.sc.OrgID, t.ID, pid); err != nil {
+		if err := w.add(bTouchPeople, t.ID, pid); err != nil {
 			return err
 		}
 	}
 	for _, sid := range t.StakeholderIDs {
-		if err := w.add(bTouchStakeholders, w.sc.OrgID, t.ID, sid, t.AccountID, at); err != nil {
+		if err := w.add(bTouchStakeholders, t.ID, sid, t.AccountID, at); err != nil {
 			return err
 		}
 		if w.opts.Large && t.Kind != account.BusinessReview {
@@ -480,7 +481,7 @@ func (w *BulkWriter) Opportunity(o *account.Opportunity) error {
 		return recordErr("opportunity", o.Name, err)
 	}
 	w.stamp(&o.CreatedAt, &o.UpdatedAt)
-	return w.add(bOpportunities, w.sc.OrgID, o.ID, o.AccountID, nullID(o.OwnerID), o.Name, o.Product, string(o.Kind),
+	return w.add(bOpportunities, o.ID, o.AccountID, nullID(o.OwnerID), o.Name, o.Product, string(o.Kind),
 		string(o.Stage), o.Amount, o.Currency, o.ExpectedClose.String(), o.ActualClose.String(), o.ExternalID,
 		ms(o.CreatedAt), ms(o.UpdatedAt))
 }
@@ -513,7 +514,7 @@ func (w *BulkWriter) ContractRenewal(c *account.Contract, r RenewalUpdate) error
 		return recordErr("contract", c.Product, account.Invalid("successor_id", "must be a contract written earlier in this load"))
 	}
 	w.stamp(&c.CreatedAt, &c.UpdatedAt)
-	return w.add(bContracts, w.sc.OrgID, c.ID, c.AccountID, c.Product, c.AnnualValue, c.Currency, c.Start.String(),
+	return w.add(bContracts, c.ID, c.AccountID, c.Product, c.AnnualValue, c.Currency, c.Start.String(),
 		c.End.String(), c.AutoRenew, string(c.Status), c.ExternalID, ms(c.CreatedAt), ms(c.UpdatedAt),
 		r.RenewalDate.String(), r.NoticeDays, nullID(r.OwnerID), string(r.Forecast), string(r.Outcome), r.Reason,
 		nullID(r.SuccessorID), r.RenewedValue)
@@ -548,10 +549,12 @@ func (w *BulkWriter) stamp(created, updated *time.Time) {
 }
 
 // add queues one row of table i (its id, if any, is the table's next) and
-// hands the batch over once it is full.
+// hands the batch over once it is full. The row leaves out the first
+// column, org_id, which is the same for every row: the INSERT statements
+// spell it out (see bulkInsertSQL).
 func (w *BulkWriter) add(i int, row ...any) error {
-	if len(row) != len(bulkSchemas[i].cols) {
-		return fmt.Errorf("bulk %s: %d values for %d columns", bulkSchemas[i].name, len(row), len(bulkSchemas[i].cols))
+	if len(row) != len(bulkSchemas[i].cols)-1 {
+		return fmt.Errorf("bulk %s: %d values for %d columns", bulkSchemas[i].name, len(row), len(bulkSchemas[i].cols)-1)
 	}
 	b := w.cur
 	b.args[i] = append(b.args[i], row...)
@@ -645,12 +648,12 @@ func (w *BulkWriter) writeBatches() {
 // prepared INSERT, then one statement for the remainder.
 func (w *BulkWriter) write(b *bulkBatch) error {
 	for i, s := range bulkSchemas {
-		ncol := len(s.cols)
+		ncol := len(s.cols) - 1 // org_id is no parameter
 		per := max(1, bulkMaxParams/ncol)
 		args, rows := b.args[i], b.rows[i]
 		for rows >= per {
 			if w.stmts[i] == nil {
-				stmt, err := w.tx.PrepareContext(w.ctx, w.tx.db.insertSQL(s.name, s.cols, per))
+				stmt, err := w.tx.PrepareContext(w.ctx, w.tx.db.bulkInsertSQL(s.name, s.cols, per, w.sc.OrgID))
 				if err != nil {
 					return fmt.Errorf("bulk insert into %s: %w", s.name, err)
 				}
@@ -663,7 +666,7 @@ func (w *BulkWriter) write(b *bulkBatch) error {
 			args, rows = args[n:], rows-per
 		}
 		if rows > 0 {
-			if _, err := w.tx.ExecContext(w.ctx, w.tx.db.insertSQL(s.name, s.cols, rows), args...); err != nil {
+			if _, err := w.tx.ExecContext(w.ctx, w.tx.db.bulkInsertSQL(s.name, s.cols, rows, w.sc.OrgID), args...); err != nil {
 				return fmt.Errorf("bulk insert into %s: %w", s.name, err)
 			}
 		}
@@ -694,6 +697,43 @@ func (db *DB) insertSQL(table string, cols []string, rows int) string {
 			if c > 0 {
 				sb.WriteString(", ")
 			}
+			n++
+			if db.dialect == SQLite {
+				sb.WriteByte('?')
+			} else {
+				sb.WriteByte('$')
+				sb.WriteString(itoa(n))
+			}
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+// bulkInsertSQL is insertSQL for the bulk writer's tables, whose first
+// column is org_id: that column's value, the same in every row of a load, is
+// written into the statement rather than bound. A fifth of a load's values
+// are org ids, and binding one costs more than the bound value is worth to
+// us: a call into SQLite, a lock, a conversion (measured, BENCHMARKS.md).
+// org is our own integer, never user text, so spelling it out is safe.
+func (db *DB) bulkInsertSQL(table string, cols []string, rows int, org int64) string {
+	var sb strings.Builder
+	lit := strconv.FormatInt(org, 10)
+	sb.Grow(32 + rows*(len(lit)+len(cols)*7))
+	sb.WriteString("INSERT INTO ")
+	sb.WriteString(table)
+	sb.WriteString(" (")
+	sb.WriteString(strings.Join(cols, ", "))
+	sb.WriteString(") VALUES ")
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		sb.WriteString(lit)
+		for range cols[1:] {
+			sb.WriteString(", ")
 			n++
 			if db.dialect == SQLite {
 				sb.WriteByte('?')
@@ -810,13 +850,13 @@ func (w *BulkWriter) writeCheckins() error {
 		return nil
 	}
 	cols := []string{"org_id", "stakeholder_id", "last_at", "prev_at"}
-	per := bulkMaxParams / len(cols)
-	args := make([]any, 0, per*len(cols))
+	ncol := len(cols) - 1 // org_id is spelt out
+	args := make([]any, 0, bulkMaxParams/ncol*ncol)
 	flush := func() error {
 		if len(args) == 0 {
 			return nil
 		}
-		_, err := w.tx.ExecContext(w.ctx, w.tx.db.insertSQL("cadence_checkins", cols, len(args)/len(cols)), args...)
+		_, err := w.tx.ExecContext(w.ctx, w.tx.db.bulkInsertSQL("cadence_checkins", cols, len(args)/ncol, w.sc.OrgID), args...)
 		args = args[:0]
 		return err
 	}
@@ -825,7 +865,7 @@ func (w *BulkWriter) writeCheckins() error {
 		if !c.seen {
 			continue
 		}
-		args = append(args, w.sc.OrgID, first+int64(i), c.last, c.prev)
+		args = append(args, first+int64(i), c.last, c.prev)
 		if len(args) == cap(args) {
 			if err := flush(); err != nil {
 				return fmt.Errorf("write cadence check-ins: %w", err)

@@ -11,9 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/samwise-sam/samwise/internal/account"
 )
 
@@ -46,8 +43,8 @@ type TableCount struct {
 	Rows  int64  `json:"rows"`
 }
 
-// copyBatch is how many rows go in one multi-row INSERT (SQLite target) or
-// are buffered per COPY (PostgreSQL target).
+// copyMaxParams bounds the parameters of one multi-row INSERT (SQLite
+// target); a PostgreSQL target streams through COPY (exchange_copy_pg.go).
 const copyMaxParams = 4000
 
 // tables lists samwise's tables (not goose's bookkeeping), parents first.
@@ -279,6 +276,12 @@ func (db *DB) CopyAll(ctx context.Context, src *DB, progress func(table string, 
 			return stats, fmt.Errorf("the copy into PostgreSQL turns off foreign-key checks and triggers for its transaction, which needs a superuser or the database owner with replication rights: %w", err)
 		}
 	}
+	var dropped []pgSecondaryIndex
+	if db.dialect == Postgres {
+		if dropped, err = dropSecondaryIndexes(ctx, wtx); err != nil {
+			return stats, err
+		}
+	}
 	// Tables the target has that were filled by migrations (e.g. default
 	// rows) are emptied first: the source's rows replace them.
 	for _, t := range dtables {
@@ -306,6 +309,9 @@ func (db *DB) CopyAll(ctx context.Context, src *DB, progress func(table string, 
 		if _, err := wtx.ExecContext(ctx, s); err != nil {
 			return stats, fmt.Errorf("recreate trigger: %w", err)
 		}
+	}
+	if err := buildIndexes(ctx, wtx, dropped); err != nil {
+		return stats, err
 	}
 	// Sequences and counts.
 	for _, tc := range stats.Tables {
@@ -349,7 +355,13 @@ func (db *DB) CopyAll(ctx context.Context, src *DB, progress func(table string, 
 			return stats, errors.New("the copied rows break a foreign key (is the source consistent?)")
 		}
 	}
-	return stats, wtx.Commit()
+	if err := wtx.Commit(); err != nil {
+		return stats, err
+	}
+	if db.dialect == Postgres {
+		db.analyzeTables(ctx, stats.Tables)
+	}
+	return stats, nil
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -396,6 +408,9 @@ func (db *DB) copyTable(ctx context.Context, src *DB, rtx *sql.Tx, wconn *sql.Co
 	for i, n := range names {
 		conv[i] = converter(db.dialect, dtype[n])
 	}
+	if db.dialect == Postgres {
+		return copyRowsPG(ctx, rows, wconn, table, names, conv, progress)
+	}
 	per := max(1, copyMaxParams/len(names))
 	buf := make([][]any, 0, per)
 	var total int64
@@ -403,23 +418,12 @@ func (db *DB) copyTable(ctx context.Context, src *DB, rtx *sql.Tx, wconn *sql.Co
 		if len(buf) == 0 {
 			return nil
 		}
-		if db.dialect == Postgres {
-			err := wconn.Raw(func(dc any) error {
-				c := dc.(*stdlib.Conn).Conn()
-				_, err := c.CopyFrom(ctx, pgx.Identifier{table}, names, pgx.CopyFromRows(buf))
-				return err
-			})
-			if err != nil {
-				return err
-			}
-		} else {
-			args := make([]any, 0, len(buf)*len(names))
-			for _, r := range buf {
-				args = append(args, r...)
-			}
-			if _, err := wtx.ExecContext(ctx, db.insertSQL(quoteIdent(table), quoted, len(buf)), args...); err != nil {
-				return err
-			}
+		args := make([]any, 0, len(buf)*len(names))
+		for _, r := range buf {
+			args = append(args, r...)
+		}
+		if _, err := wtx.ExecContext(ctx, db.insertSQL(quoteIdent(table), quoted, len(buf)), args...); err != nil {
+			return err
 		}
 		total += int64(len(buf))
 		buf = buf[:0]
@@ -427,11 +431,6 @@ func (db *DB) copyTable(ctx context.Context, src *DB, rtx *sql.Tx, wconn *sql.Co
 			progress(table, total)
 		}
 		return nil
-	}
-	// PostgreSQL's COPY takes bigger batches well.
-	if db.dialect == Postgres {
-		per = 10000
-		buf = make([][]any, 0, per)
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {

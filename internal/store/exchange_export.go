@@ -11,14 +11,19 @@ import (
 // ExportFilter narrows an export to what a list shows. Zero values do not
 // filter.
 type ExportFilter struct {
-	VisibleTo int64  // need to know: only accounts this person owns or is on the team of
-	AccountID int64  // records of one account
-	Q         string // accounts: name or domain contains
-	Industry  string
-	Lifecycle string
-	OwnerID   int64
+	VisibleTo int64  `json:"-"`                                                    // need to know: only accounts this person owns or is on the team of
+	AccountID int64  `json:"account_id,omitempty"`                                 // records of one account
+	Q         string `json:"q,omitempty" doc:"Accounts: name or domain contains."` // accounts: name or domain contains
+	Industry  string `json:"industry,omitempty"`
+	Lifecycle string `json:"lifecycle,omitempty"`
+	OwnerID   int64  `json:"owner_id,omitempty"`
 	// Custom filters accounts on a custom field's value (key → value).
-	Custom map[string]string
+	Custom map[string]string `json:"custom,omitempty"`
+}
+
+// Empty reports whether f narrows nothing but what its user may see.
+func (f ExportFilter) Empty() bool {
+	return f.AccountID == 0 && f.Q == "" && f.Industry == "" && f.Lifecycle == "" && f.OwnerID == 0 && len(f.Custom) == 0
 }
 
 // References are exported as the key that finds the record again on import:
@@ -76,6 +81,8 @@ func (db *DB) Export(ctx context.Context, sc account.Scope, kind exchange.Kind, 
 		case exchange.Contracts:
 			q = `SELECT ` + prefixCols(contractCols, "x") + `, ` + accountRefSQL + ` FROM contracts x
 				JOIN accounts a ON a.org_id = x.org_id AND a.id = x.account_id WHERE x.org_id = $1` + where
+		case exchange.Products:
+			q = exportProductsSQL + where
 		default:
 			return account.Invalid("kind", "cannot export %q", kind)
 		}
@@ -102,6 +109,8 @@ func (db *DB) Export(ctx context.Context, sc account.Scope, kind exchange.Kind, 
 				r.Opportunity, err = scanOpportunity(extraScanner{rows, []any{&r.Refs[exchange.RefAccount], &r.Refs[exchange.RefOwner]}})
 			case exchange.Contracts:
 				r.Contract, err = scanContract(extraScanner{rows, []any{&r.Refs[exchange.RefAccount]}})
+			case exchange.Products:
+				err = scanExportProduct(rows, r)
 			}
 			if err != nil {
 				return err
@@ -117,6 +126,21 @@ func (db *DB) Export(ctx context.Context, sc account.Scope, kind exchange.Kind, 
 		}
 		return ex.flush()
 	})
+}
+
+// ExportCount counts the records Export would stream (for a background
+// export's progress bar).
+func (db *DB) ExportCount(ctx context.Context, sc account.Scope, kind exchange.Kind, f ExportFilter) (int64, error) {
+	table, ok := importTables[kind]
+	if !ok {
+		return 0, account.Invalid("kind", "cannot export %q", kind)
+	}
+	var n int64
+	err := db.read(ctx, func(tx *Tx) error {
+		where, args := exportWhere(kind, sc.OrgID, f)
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` x WHERE x.org_id = $1`+where, args...).Scan(&n)
+	})
+	return n, err
 }
 
 // exporter gathers a page of records, fills what needs a second query
@@ -246,12 +270,12 @@ func exportWhere(kind exchange.Kind, orgID int64, f ExportFilter) (string, []any
 	if kind == exchange.Accounts {
 		acct = "x.id"
 	}
-	if f.VisibleTo != 0 && kind != exchange.People {
+	if f.VisibleTo != 0 && kind != exchange.People && kind != exchange.Products { // the catalog is everyone's
 		p := arg(f.VisibleTo)
 		sb.WriteString(` AND ` + acct + ` IN (SELECT id FROM accounts WHERE org_id = $1 AND owner_id = ` + p +
 			` UNION SELECT account_id FROM account_team WHERE org_id = $1 AND person_id = ` + p + `)`)
 	}
-	if f.AccountID != 0 && kind != exchange.People {
+	if f.AccountID != 0 && kind != exchange.People && kind != exchange.Products {
 		sb.WriteString(` AND ` + acct + ` = ` + arg(f.AccountID))
 	}
 	if kind == exchange.Accounts {

@@ -163,12 +163,14 @@ func (tx *Tx) saveBatch(sc account.Scope, b *ImportBatch) error {
 var importTables = map[exchange.Kind]string{
 	exchange.People: "people", exchange.Accounts: "accounts", exchange.Stakeholders: "stakeholders",
 	exchange.Touches: "touches", exchange.Opportunities: "opportunities", exchange.Contracts: "contracts",
+	exchange.Products: "products",
 }
 
 // entityOf names a kind's records in the audit trail.
 var entityOf = map[exchange.Kind]string{
 	exchange.People: "person", exchange.Accounts: "account", exchange.Stakeholders: "stakeholder",
 	exchange.Touches: "touch", exchange.Opportunities: "opportunity", exchange.Contracts: "contract",
+	exchange.Products: "product",
 }
 
 // Import reads every line of rd, parses it with p and creates or updates the
@@ -188,7 +190,9 @@ func (db *DB) Import(ctx context.Context, sc account.Scope, p *exchange.Parser, 
 	if o.SkipErrors {
 		b.OnError = "skip"
 	}
+	release := func() {}
 	fail := func(err error) (ImportBatch, error) {
+		release() // the batch is recorded on the write connection the import holds
 		b.Status, b.Message = "failed", account.ErrorMessage(err)
 		if account.ErrorCode(err) == account.EINTERNAL {
 			b.Message = err.Error()
@@ -198,19 +202,30 @@ func (db *DB) Import(ctx context.Context, sc account.Scope, p *exchange.Parser, 
 		}
 		return b, err
 	}
-	tx, err := db.begin(ctx, true)
+	tx, end, err := db.beginImport(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	defer tx.Rollback()
+	released := false
+	release = func() {
+		if !released {
+			released = true
+			end()
+		}
+	}
+	defer release()
 	im := &importer{ctx: ctx, tx: tx, sc: sc, o: o, p: p, kind: kind, b: &b,
 		next: map[string]int64{}, first: map[string]int64{},
 		accounts: map[string]int64{}, people: map[string]int64{}, stakeholders: map[skey]int64{},
 		touched: map[int64]bool{}}
+	if kind == exchange.Touches {
+		im.rows = newImportRows(sc.OrgID, ms(tx.now))
+	}
 	if err := im.start(); err != nil {
 		return fail(db.normalize(err))
 	}
 	defer im.closeStmts()
+	defer im.closeRows()
 	var rec exchange.Record
 	lastProgress := time.Now()
 	for {
@@ -260,7 +275,9 @@ func (db *DB) Import(ctx context.Context, sc account.Scope, p *exchange.Parser, 
 		b.Message = fmt.Sprintf("%d line(s) rejected: nothing was written. Fix them, or import with on-error skip.", b.Rejected)
 	}
 	if b.Status != "" {
-		tx.Rollback()
+		im.closeStmts()
+		im.closeRows()
+		release()
 		if err := db.finishBatch(context.WithoutCancel(ctx), sc, &b); err != nil {
 			return b, err
 		}
@@ -273,6 +290,7 @@ func (db *DB) Import(ctx context.Context, sc account.Scope, p *exchange.Parser, 
 	if err := tx.Commit(); err != nil {
 		return fail(db.normalize(err))
 	}
+	release()
 	return b, nil
 }
 
@@ -353,6 +371,7 @@ type importer struct {
 
 	stmts  map[string]*sql.Stmt
 	custom map[string]map[string]exchange.CustomField // custom field definitions by entity, then key
+	rows   *importRows                                // new touches queue here (exchange_import_rows.go)
 }
 
 func (im *importer) reject(raw []string, probs []exchange.Problem) {
@@ -417,6 +436,9 @@ func (im *importer) exec(q string, args ...any) error {
 // finish records the created ranges, moves PostgreSQL's sequences, writes
 // the batch's audit entry and its final counts.
 func (im *importer) finish() error {
+	if err := im.finishRows(); err != nil {
+		return err
+	}
 	im.closeStmts()
 	changes := map[string]Change{
 		"kind": {New: im.kind}, "file": {New: im.o.FileName}, "created": {New: im.b.Created},
@@ -658,6 +680,8 @@ func (im *importer) apply(r *exchange.Record) ([]exchange.Problem, error) {
 		return im.applyOpportunity(r)
 	case exchange.Contracts:
 		return im.applyContract(r)
+	case exchange.Products:
+		return im.applyProduct(r)
 	}
 	return nil, fmt.Errorf("import of %s is not supported", im.kind)
 }
@@ -1045,11 +1069,8 @@ func (im *importer) applyTouch(r *exchange.Record) ([]exchange.Problem, error) {
 	}
 	if id == 0 {
 		t.ID = im.newID("touches")
-		if err := im.exec(`INSERT INTO touches (org_id, id, account_id, kind, occurred_at, summary, next_step, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, im.sc.OrgID, t.ID, acct, t.Kind, ms(t.OccurredAt), t.Summary, t.NextStep, ms(im.tx.now)); err != nil {
-			return nil, err
-		}
-		if err := im.insertAttendees(&t); err != nil {
+		if err := im.queueTouch(&touchRow{id: t.ID, account: acct, at: ms(t.OccurredAt), kind: string(t.Kind), summary: t.Summary,
+			nextStep: t.NextStep, people: t.PeopleIDs, stakeholders: t.StakeholderIDs}); err != nil {
 			return nil, err
 		}
 		im.b.Created++
@@ -1112,6 +1133,9 @@ func (im *importer) insertAttendees(t *account.Touch) error {
 
 // restoreTouch writes t's next step and attendees (what an import may change).
 func (im *importer) restoreTouch(t *account.Touch) error {
+	if err := im.beforeTouchUpdate(); err != nil {
+		return err
+	}
 	if _, err := im.tx.ExecContext(im.ctx, `UPDATE touches SET kind = $3, occurred_at = $4, summary = $5, next_step = $6, updated_at = $7 WHERE org_id = $1 AND id = $2`,
 		im.sc.OrgID, t.ID, t.Kind, ms(t.OccurredAt), t.Summary, t.NextStep, ms(im.tx.now)); err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 )
 
 // undoOrder deletes children before parents.
-var undoOrder = []string{"contracts", "opportunities", "touches", "stakeholders", "accounts", "people"}
+var undoOrder = []string{"contracts", "opportunities", "touches", "stakeholders", "accounts", "people", "products"}
 
 // accountChildren are the tables whose rows hang off an account.
 var accountChildren = []string{"stakeholders", "touches", "opportunities", "contracts"}
@@ -106,6 +106,14 @@ func (db *DB) UndoImport(ctx context.Context, sc account.Scope, id int64) (Impor
 			if n > 0 {
 				return account.Errorf(account.ECONFLICT, "Cannot undo import %d: %d of the %s it created changed since.", id, n, s.table)
 			}
+			if s.table == "products" {
+				if n, err = tx.productsInUse(sc.OrgID, s.first, s.last); err != nil {
+					return err
+				}
+				if n > 0 {
+					return account.Errorf(account.ECONFLICT, "Cannot undo import %d: %d roadmap entries or needs refer to the products it created since.", id, n)
+				}
+			}
 			if s.table == "accounts" {
 				for _, c := range accountChildren {
 					if err := tx.QueryRow(`SELECT COUNT(*) FROM `+c+` WHERE org_id = $1 AND account_id BETWEEN $2 AND $3 AND created_at > $4`,
@@ -187,6 +195,7 @@ func (db *DB) UndoImport(ctx context.Context, sc account.Scope, id int64) (Impor
 var tableKind = map[string]exchange.Kind{
 	"people": exchange.People, "accounts": exchange.Accounts, "stakeholders": exchange.Stakeholders,
 	"touches": exchange.Touches, "opportunities": exchange.Opportunities, "contracts": exchange.Contracts,
+	"products": exchange.Products,
 }
 
 var customEntityOf = map[string]string{"accounts": "account", "stakeholders": "stakeholder"}
@@ -239,13 +248,19 @@ func (im *importer) restore(table string, old undoOld) error {
 			return err
 		}
 		return im.updateContract(&c)
+	case "products":
+		var p importedProduct
+		if err := json.Unmarshal(old.Record, &p); err != nil {
+			return err
+		}
+		return im.updateProduct(&p)
 	}
 	return fmt.Errorf("unknown table %q", table)
 }
 
 // auditEntity is the audit trail's name for the records of each table.
 var auditEntity = map[string]string{"people": "person", "accounts": "account", "stakeholders": "stakeholder",
-	"touches": "touch", "opportunities": "opportunity", "contracts": "contract"}
+	"touches": "touch", "opportunities": "opportunity", "contracts": "contract", "products": "product"}
 
 // changedSince counts the audit entries of changes other than imports to
 // the table's records with ids in [first, last], at or after the instant.

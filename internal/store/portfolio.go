@@ -1,16 +1,13 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
@@ -1062,10 +1059,15 @@ type rankingInput struct {
 func (db *DB) rankingInput(ctx context.Context, sc account.Scope) (*rankingInput, error) {
 	since := db.Now().UTC().Add(-portfolio.MovementPeriod)
 	in := &rankingInput{}
-	var standing []standingRow
+	var ranges [][2]int64
+	if err := db.read(ctx, func(tx *Tx) (err error) {
+		ranges, err = tx.rankRanges(sc.OrgID, rankParts)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	parts := make([][]portfolio.Account, len(ranges))
 	readers := []func(tx *Tx) (err error){
-		func(tx *Tx) (err error) { in.accounts, err = tx.rankAccounts(sc.OrgID); return err },
-		func(tx *Tx) (err error) { standing, err = tx.rankStanding(sc.OrgID); return err },
 		func(tx *Tx) (err error) {
 			if in.criteria, err = tx.criteria(sc.OrgID); err != nil {
 				return err
@@ -1080,54 +1082,18 @@ func (db *DB) rankingInput(ctx context.Context, sc account.Scope) (*rankingInput
 			return err
 		},
 	}
-	errs := make([]error, len(readers))
-	var wg sync.WaitGroup
-	for i, fn := range readers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = db.read(ctx, fn)
-		}()
+	for i, r := range ranges {
+		readers = append(readers, func(tx *Tx) (err error) { parts[i], err = tx.rankRows(sc.OrgID, r[0], r[1]); return err })
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := db.readParallel(ctx, readers...); err != nil {
 		return nil, err
 	}
-	attachStanding(in.accounts, standing, true)
+	if len(parts) == 1 {
+		in.accounts = parts[0]
+	} else {
+		in.accounts = slices.Concat(parts...)
+	}
 	return in, nil
-}
-
-// standingRow is one account's portfolio row as ranking reads it.
-type standingRow struct {
-	id       int64
-	ratings  []portfolio.Rating
-	revenue  int64
-	tier     portfolio.Tier
-	override portfolio.Tier
-	decision portfolio.Decision
-}
-
-// attachStanding copies portfolio rows onto the accounts they belong to.
-// With revenue false the accounts keep the revenue they have (a recompute
-// sets today's).
-func attachStanding(accts []portfolio.Account, rows []standingRow, revenue bool) {
-	ids := make([]int64, len(accts))
-	for i := range accts {
-		ids[i] = accts[i].ID
-	}
-	x := newIDIndex(ids)
-	for j := range rows {
-		r := &rows[j]
-		i := x.at(r.id)
-		if i < 0 {
-			continue // the row of an account created after the accounts were read
-		}
-		a := &accts[i]
-		a.Ratings, a.Stored, a.Override, a.Decision = r.ratings, r.tier, r.override, r.decision
-		if revenue {
-			a.Revenue = r.revenue
-		}
-	}
 }
 
 // idIndex finds an account's place in a slice by id: a dense array when
@@ -1178,71 +1144,6 @@ func (tx *Tx) indexedBy(table, index string) string {
 		return table + " INDEXED BY " + index
 	}
 	return table
-}
-
-func (tx *Tx) rankAccounts(orgID int64) ([]portfolio.Account, error) {
-	// accounts_owner covers (org_id, owner_id, name_key, id): the table
-	// itself, with every other column, is never read.
-	rows, err := tx.Query(`SELECT id, COALESCE(owner_id, 0), name_key FROM `+tx.indexedBy("accounts", "accounts_owner")+` WHERE org_id = $1`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	// No COUNT(*) first to size the slice: counting reads as many index
-	// entries as the query, and growing the slice costs less.
-	out := make([]portfolio.Account, 0, 1024)
-	for rows.Next() {
-		var a portfolio.Account
-		if err := rows.Scan(&a.ID, &a.OwnerID, &a.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
-// rankStanding reads every portfolio row of the organisation.
-func (tx *Tx) rankStanding(orgID int64) ([]standingRow, error) {
-	// The three one-letter states travel as one text: the driver makes a
-	// string of every text column of every row, whatever it is scanned into.
-	rows, err := tx.Query(`SELECT account_id, ratings, revenue, tier || '/' || override_tier || '/' || decision
-		FROM portfolio_accounts WHERE org_id = $1`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]standingRow, 0, 1024)
-	// Every account's ratings share a few large arrays rather than one small
-	// allocation each.
-	var slab []portfolio.Rating
-	var packed, states sql.RawBytes
-	for rows.Next() {
-		var r standingRow
-		if err := rows.Scan(&r.id, &packed, &r.revenue, &states); err != nil {
-			return nil, err
-		}
-		if len(packed) > 0 {
-			if cap(slab)-len(slab) < 64 {
-				slab = make([]portfolio.Rating, 0, 16384)
-			}
-			from := len(slab)
-			if slab, err = unpackRatings(slab, packed); err != nil {
-				return nil, fmt.Errorf("account %d: %w", r.id, err)
-			}
-			r.ratings = slab[from:len(slab):len(slab)]
-		}
-		tier, rest, _ := bytes.Cut(states, []byte{'/'})
-		override, decision, _ := bytes.Cut(rest, []byte{'/'})
-		r.tier, r.override = tierOf(tier), tierOf(override)
-		switch string(decision) {
-		case "designated":
-			r.decision = portfolio.Designated
-		case "declined":
-			r.decision = portfolio.Declined
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // tierOf turns stored bytes into a Tier without allocating.
@@ -1321,43 +1222,46 @@ func (tx *Tx) past(orgID int64, since time.Time) (*portfolio.Past, error) {
 	if p.Criteria == nil {
 		p.Criteria = []portfolio.Criterion{}
 	}
-	changed, err := tx.Query(`SELECT DISTINCT account_id FROM score_events WHERE org_id = $1 AND at >= $2`, orgID, ms(since))
-	if err != nil {
+	// Both lists come back as one text each (see rankRows for why).
+	var changed sql.NullString
+	if err := tx.QueryRow(`SELECT string_agg(CAST(account_id AS TEXT), ' ')
+		FROM (SELECT DISTINCT account_id FROM score_events WHERE org_id = $1 AND at >= $2) c`, orgID, ms(since)).Scan(&changed); err != nil {
 		return nil, err
 	}
-	for changed.Next() {
-		var id int64
-		if err := changed.Scan(&id); err != nil {
-			changed.Close()
-			return nil, err
+	for f := range strings.FieldsSeq(changed.String) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("account id %q: %w", f, err)
 		}
 		p.Ratings[id] = nil // not rated then, unless the history below says otherwise
 	}
-	changed.Close()
-	if err := changed.Err(); err != nil || len(p.Ratings) == 0 {
-		return p, err
+	if len(p.Ratings) == 0 {
+		return p, nil
 	}
 	// The ratings then of those accounts: the ratings after their last event
-	// before since (each event keeps the whole packed vector), one row per
+	// before since (each event keeps the whole packed vector), one per
 	// event, in time order so the last one wins.
-	rows, err := tx.Query(`SELECT account_id, ratings FROM `+tx.indexedBy("score_events", "score_events_account")+`
-		WHERE org_id = $1 AND at < $2 AND account_id IN (SELECT account_id FROM score_events WHERE org_id = $1 AND at >= $2)
-		ORDER BY account_id, at, id`, orgID, ms(since))
-	if err != nil {
+	var then sql.NullString
+	if err := tx.QueryRow(`SELECT string_agg(account_id || ' ' || ratings, ';' ORDER BY account_id, at, id)
+		FROM `+tx.indexedBy("score_events", "score_events_account")+`
+		WHERE org_id = $1 AND at < $2 AND account_id IN (SELECT account_id FROM score_events WHERE org_id = $1 AND at >= $2)`,
+		orgID, ms(since)).Scan(&then); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var packed sql.RawBytes
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id, &packed); err != nil {
-			return nil, err
+	for ev := range strings.SplitSeq(then.String, ";") {
+		if ev == "" {
+			continue
+		}
+		f, packed, _ := strings.Cut(ev, " ")
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("account id %q: %w", f, err)
 		}
 		if p.Ratings[id], err = unpackRatings(p.Ratings[id][:0], packed); err != nil {
 			return nil, fmt.Errorf("account %d: %w", id, err)
 		}
 	}
-	return p, rows.Err()
+	return p, nil
 }
 
 // ---- Recording tiers -------------------------------------------------------
@@ -1386,18 +1290,13 @@ func (tx *Tx) recomputeTiers(sc account.Scope, reason string) (int, error) {
 	}
 	now := tx.now
 	w := portfolio.TrailingYear(account.DateOf(now))
-	accts, err := tx.rankAccounts(sc.OrgID)
+	accts, err := tx.rankAll(sc.OrgID)
 	if err != nil {
 		return 0, err
 	}
-	standing, err := tx.rankStanding(sc.OrgID)
-	if err != nil {
-		return 0, err
-	}
-	attachStanding(accts, standing, false)
-	recorded := make(map[int64]standingRow, len(standing))
-	for _, r := range standing {
-		recorded[r.id] = r
+	recorded := make(map[int64]int64, len(accts)) // revenue as recorded
+	for _, a := range accts {
+		recorded[a.ID] = a.Revenue
 	}
 	sums := make(map[int64]int64, len(accts))
 	if err := tx.rankWon(sc.OrgID, sums, w); err != nil {
@@ -1449,7 +1348,7 @@ func (tx *Tx) recomputeTiers(sc account.Scope, reason string) (int, error) {
 	for _, row := range r.Rows {
 		counts[row.Tier]++
 		rec, had := recorded[row.ID]
-		if had && rec.revenue == row.Revenue && computed[row.ID] == row.Computed && row.Stored == row.Tier {
+		if had && rec == row.Revenue && computed[row.ID] == row.Computed && row.Stored == row.Tier {
 			continue
 		}
 		if _, err := up.Exec(sc.OrgID, row.ID, row.Revenue, string(row.Tier), string(row.Computed), string(p.Method), ms(now)); err != nil {

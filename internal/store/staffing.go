@@ -202,77 +202,109 @@ type Staffing struct {
 // Staffing gathers the workload board's inputs: the policy, every account
 // that is not a former customer with its owner, tier, revenue (the annual
 // value of its active contracts) and exemption, and the managers — people
-// who own such an account or have a capacity of their own. Tiers come from
-// AccountTiers; the rest is read in one transaction with a fixed number of
-// queries.
+// who own such an account or have a capacity of their own.
+//
+// It reads in two read transactions at once — the accounts in one, the
+// rest in the other — and joins tiers and revenue onto the accounts by
+// walking lists sorted by account id, not through maps: at 100,000
+// accounts the reading is most of the board's cost (BENCHMARKS.md,
+// Staffing). The two are separate snapshots; a write committed between
+// them can show in one and not the other, for this one view.
 func (db *DB) Staffing(ctx context.Context, sc account.Scope) (Staffing, error) {
 	var out Staffing
-	tiers, err := db.AccountTiers(ctx, sc)
+	var tiers []accountTier
+	var revenue []accountSum
+	var caps map[int64]int64
+	var people []staffing.Manager
+	exempt := map[int64]string{}
+	err := db.readParallel(ctx,
+		func(tx *Tx) error {
+			out.Accounts = make([]staffing.Account, 0, 1024)
+			return tx.each(`SELECT id, name, COALESCE(owner_id, 0), currency FROM accounts WHERE org_id = $1 AND lifecycle <> 'former_customer' ORDER BY id`,
+				[]any{sc.OrgID}, func(r *sql.Rows) error {
+					var a staffing.Account
+					if err := r.Scan(&a.ID, &a.Name, &a.OwnerID, &a.Currency); err != nil {
+						return err
+					}
+					out.Accounts = append(out.Accounts, a)
+					return nil
+				})
+		},
+		func(tx *Tx) (err error) {
+			if out.Settings, err = tx.staffingSettings(sc.OrgID); err != nil {
+				return err
+			}
+			if tiers, err = tx.accountTiers(sc.OrgID); err != nil {
+				return err
+			}
+			if err := tx.each(`SELECT account_id, CAST(SUM(annual_value) AS BIGINT) FROM contracts
+				WHERE org_id = $1 AND status = 'active' GROUP BY account_id ORDER BY account_id`, []any{sc.OrgID},
+				func(r *sql.Rows) error {
+					var s accountSum
+					err := r.Scan(&s.id, &s.sum)
+					revenue = append(revenue, s)
+					return err
+				}); err != nil {
+				return err
+			}
+			if err := tx.each(`SELECT account_id, reason FROM account_exemptions WHERE org_id = $1`, []any{sc.OrgID},
+				func(r *sql.Rows) error {
+					var id int64
+					var reason string
+					err := r.Scan(&id, &reason)
+					exempt[id] = reason
+					return err
+				}); err != nil {
+				return err
+			}
+			if caps, err = tx.int64s(`SELECT person_id, capacity FROM staffing_capacities WHERE org_id = $1`, sc.OrgID); err != nil {
+				return err
+			}
+			return tx.each(`SELECT id, name FROM people WHERE org_id = $1 ORDER BY name, id`, []any{sc.OrgID}, func(r *sql.Rows) error {
+				var m staffing.Manager
+				err := r.Scan(&m.ID, &m.Name)
+				people = append(people, m)
+				return err
+			})
+		})
 	if err != nil {
 		return out, err
 	}
-	err = db.read(ctx, func(tx *Tx) error {
-		if out.Settings, err = tx.staffingSettings(sc.OrgID); err != nil {
-			return err
+	owners := map[int64]bool{}
+	ti, ri := 0, 0
+	for i := range out.Accounts {
+		a := &out.Accounts[i]
+		for ti < len(tiers) && tiers[ti].id < a.ID {
+			ti++
 		}
-		revenue, err := tx.int64s(`SELECT account_id, CAST(SUM(annual_value) AS BIGINT) FROM contracts
-			WHERE org_id = $1 AND status = 'active' GROUP BY account_id`, sc.OrgID)
-		if err != nil {
-			return err
+		if ti < len(tiers) && tiers[ti].id == a.ID {
+			a.Tier = tiers[ti].tier
 		}
-		exempt := map[int64]string{}
-		if err := tx.each(`SELECT account_id, reason FROM account_exemptions WHERE org_id = $1`, []any{sc.OrgID},
-			func(r *sql.Rows) error {
-				var id int64
-				var reason string
-				err := r.Scan(&id, &reason)
-				exempt[id] = reason
-				return err
-			}); err != nil {
-			return err
+		for ri < len(revenue) && revenue[ri].id < a.ID {
+			ri++
 		}
-		owners := map[int64]bool{}
-		if err := tx.each(`SELECT id, name, owner_id, currency FROM accounts WHERE org_id = $1 AND lifecycle <> 'former_customer' ORDER BY id`,
-			[]any{sc.OrgID}, func(r *sql.Rows) error {
-				var a staffing.Account
-				var owner sql.NullInt64
-				if err := r.Scan(&a.ID, &a.Name, &owner, &a.Currency); err != nil {
-					return err
-				}
-				a.OwnerID, a.Tier, a.Revenue = owner.Int64, tiers[a.ID], revenue[a.ID]
-				if reason, ok := exempt[a.ID]; ok {
-					a.Exempt, a.ExemptReason = true, reason
-				}
-				if a.OwnerID != 0 {
-					owners[a.OwnerID] = true
-				}
-				out.Accounts = append(out.Accounts, a)
-				return nil
-			}); err != nil {
-			return err
+		if ri < len(revenue) && revenue[ri].id == a.ID {
+			a.Revenue = revenue[ri].sum
 		}
-		caps, err := tx.int64s(`SELECT person_id, capacity FROM staffing_capacities WHERE org_id = $1`, sc.OrgID)
-		if err != nil {
-			return err
+		if reason, ok := exempt[a.ID]; ok {
+			a.Exempt, a.ExemptReason = true, reason
 		}
-		return tx.each(`SELECT id, name FROM people WHERE org_id = $1 ORDER BY name, id`, []any{sc.OrgID}, func(r *sql.Rows) error {
-			var m staffing.Manager
-			if err := r.Scan(&m.ID, &m.Name); err != nil {
-				return err
-			}
-			c, hasCap := caps[m.ID]
-			if !hasCap && !owners[m.ID] {
-				return nil
-			}
-			m.Capacity, m.CapacitySet = out.Settings.DefaultCapacity, hasCap
-			if hasCap {
-				m.Capacity = int(c)
-			}
-			out.Managers = append(out.Managers, m)
-			return nil
-		})
-	})
-	return out, err
+		if a.OwnerID != 0 {
+			owners[a.OwnerID] = true
+		}
+	}
+	for _, m := range people {
+		c, hasCap := caps[m.ID]
+		if !hasCap && !owners[m.ID] {
+			continue
+		}
+		m.Capacity, m.CapacitySet = out.Settings.DefaultCapacity, hasCap
+		if hasCap {
+			m.Capacity = int(c)
+		}
+		out.Managers = append(out.Managers, m)
+	}
+	return out, nil
 }
 
 // Workload computes the board from Staffing.
@@ -294,34 +326,48 @@ const relationshipChunk = 2000
 // Relationships returns, for each of the accounts, the people with a strong
 // relationship with it: on its team, or present at one of its touches since
 // the given instant. Accounts without any are absent.
+//
+// The touches are not read: account_contacts (migration 00014) keeps, per
+// account and person present at any of its touches, the instant of the
+// latest, so the look-up reads one short index range per account instead
+// of a year of touches and their attendance (seconds for a manager with
+// thousands of accounts).
 func (db *DB) Relationships(ctx context.Context, sc account.Scope, accountIDs []int64, since time.Time) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
 	if len(accountIDs) == 0 {
 		return out, nil
 	}
 	err := db.read(ctx, func(tx *Tx) error {
+		// Team seats first; the contacts below are distinct pairs already,
+		// so only accounts with a seat need checking for duplicates.
 		seen := map[[2]int64]bool{}
-		add := func(r *sql.Rows) error {
-			var a, p int64
-			if err := r.Scan(&a, &p); err != nil {
-				return err
-			}
-			if !seen[[2]int64{a, p}] {
+		for ids := range slices.Chunk(accountIDs, relationshipChunk) {
+			list, args := tx.idList(2, ids, []any{sc.OrgID})
+			if err := tx.each(`SELECT DISTINCT account_id, person_id FROM account_team WHERE org_id = $1 AND account_id IN `+list, args, func(r *sql.Rows) error {
+				var a, p int64
+				if err := r.Scan(&a, &p); err != nil {
+					return err
+				}
 				seen[[2]int64{a, p}] = true
 				out[a] = append(out[a], p)
-			}
-			return nil
-		}
-		for ids := range slices.Chunk(accountIDs, relationshipChunk) {
-			q, args := inList(`SELECT account_id, person_id FROM account_team WHERE org_id = $1 AND account_id IN `, sc.OrgID, ids)
-			if err := tx.each(q, args, add); err != nil {
+				return nil
+			}); err != nil {
 				return err
 			}
-			q, args = inList(`SELECT DISTINCT t.account_id, tp.person_id FROM touches t
-				JOIN touch_people tp ON tp.org_id = t.org_id AND tp.touch_id = t.id
-				WHERE t.org_id = $1 AND t.account_id IN `, sc.OrgID, ids)
-			q += ` AND t.occurred_at >= $` + itoa(len(args)+1)
-			if err := tx.each(q, append(args, ms(since)), add); err != nil {
+		}
+		for ids := range slices.Chunk(accountIDs, relationshipChunk) {
+			list, args := tx.idList(3, ids, []any{sc.OrgID, ms(since)})
+			if err := tx.each(`SELECT account_id, person_id FROM account_contacts WHERE org_id = $1 AND last_touch_at >= $2 AND account_id IN `+list, args, func(r *sql.Rows) error {
+				var a, p int64
+				if err := r.Scan(&a, &p); err != nil {
+					return err
+				}
+				if len(seen) > 0 && seen[[2]int64{a, p}] {
+					return nil
+				}
+				out[a] = append(out[a], p)
+				return nil
+			}); err != nil {
 				return err
 			}
 		}

@@ -53,6 +53,7 @@ func BenchmarkWorkloadBoardFromTheDatabase(b *testing.B) {
 	var moves, over, candidates, accounts int
 	var read, rel, solve time.Duration
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		t0 := time.Now()
 		w, err := db.Workload(ctx, sc)
@@ -75,6 +76,7 @@ func BenchmarkWorkloadBoardFromTheDatabase(b *testing.B) {
 		}
 	}
 	n := float64(b.N)
+	b.ReportMetric(float64(cpuTime()-cpu)/n/1e6, "cpu-ms/op")
 	b.ReportMetric(float64(read.Milliseconds())/n, "read-ms/op")
 	b.ReportMetric(float64(rel.Milliseconds())/n, "relationships-ms/op")
 	b.ReportMetric(float64(solve.Microseconds())/n/1000, "rebalance-ms/op")

@@ -10,6 +10,7 @@ import (
 	neturl "net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -39,6 +40,9 @@ type DB struct {
 	w, r *sql.DB
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// progress holds running imports' progress on SQLite, where it cannot
+	// be written while they run (see exchange_jobs.go).
+	progress sync.Map
 }
 
 // Open connects to the database named by url: a postgres:// or postgresql://

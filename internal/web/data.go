@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,38 +30,15 @@ import (
 // An uploaded file is kept in the system's temporary folder under a random
 // name bound to the organisation until it is imported (or a day passes), so
 // that "check, then import" does not upload twice. A running import is a
-// goroutine of this process, tracked in the batch table (status running)
-// and in memory (its progress): reloading the page shows it; if samwise
-// stops while importing, the import's transaction is lost whole, and the
-// page marks the batch as interrupted.
+// goroutine of the instance that took the upload; its batch row holds its
+// progress (lines read, bytes of the file) and a heartbeat, written a few
+// times a second (store.TrackedImport), so reloading the page — on any
+// instance sharing the database — shows it. If samwise stops while
+// importing, the import's transaction is lost whole; once the heartbeat has
+// been silent for store.StaleAfter the page marks the batch interrupted.
 
 // maxUpload bounds an uploaded file.
 const maxUpload = 2 << 30
-
-// dataJobs tracks running imports per handler (one handler per server).
-var dataJobs sync.Map // *handler → *importJobs
-
-type importJobs struct {
-	mu   sync.Mutex
-	jobs map[int64]*importJob
-}
-
-type importJob struct {
-	size  int64
-	read  atomic.Int64
-	lines atomic.Int64
-}
-
-func (h *handler) importJobs() *importJobs {
-	j, _ := dataJobs.LoadOrStore(h, &importJobs{jobs: map[int64]*importJob{}})
-	return j.(*importJobs)
-}
-
-func (j *importJobs) get(id int64) *importJob {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.jobs[id]
-}
 
 var uploadName = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
@@ -104,6 +80,11 @@ type dataView struct {
 	CanImport  bool
 	Notice     string
 	FieldCount int
+	// Background exports (data_exports.go).
+	ExportForm    exportForm
+	ExportOpts    exportOptions
+	Exports       []exportRow
+	ExportRunning bool
 }
 
 type importForm struct {
@@ -121,6 +102,10 @@ func noticeText(code string) string {
 		return "The import is running; this page follows its progress."
 	case "undone":
 		return "The import is undone."
+	case "export":
+		return "The export is running; this page follows its progress. Download it from the export history when it is done."
+	case "cancelled":
+		return "The export is cancelled."
 	}
 	return ""
 }
@@ -136,32 +121,48 @@ func (h *handler) renderData(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
-	jobs := h.importJobs()
+	var running []int64
+	for _, b := range batches {
+		if b.Status == "running" {
+			running = append(running, b.ID)
+		}
+	}
+	progress, err := h.db.ImportProgresses(ctx, sc, running)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, b := range batches {
 		row := batchRow{ImportBatch: b, KindName: account.Label(b.Kind)}
 		if b.Status == "running" {
-			if j := jobs.get(b.ID); j != nil {
-				row.Running, v.Running = true, true
-				row.Lines = j.lines.Load()
-				if j.size > 0 {
-					row.Percent = int(100 * j.read.Load() / j.size)
+			p := progress[b.ID]
+			if h.db.Now().Sub(p.HeartbeatAt) > store.StaleAfter {
+				// Its instance stopped while importing. A short wait: on
+				// SQLite another import may hold the write connection.
+				const msg = "Interrupted: samwise stopped while importing; nothing was written."
+				fctx, cancel := context.WithTimeout(ctx, time.Second)
+				if h.db.FailImport(fctx, sc, b.ID, msg) == nil {
+					row.Status, row.Message = "failed", msg
 				}
-			} else if time.Since(b.StartedAt) > time.Minute {
-				// Not ours and not recent: samwise stopped while importing.
-				_ = h.db.FailImport(ctx, sc, b.ID, "Interrupted: samwise stopped while importing; nothing was written.")
-				row.Status, row.Message = "failed", "Interrupted: samwise stopped while importing; nothing was written."
-			} else {
+				cancel()
+			}
+			if row.Status == "running" {
 				row.Running, v.Running = true, true
+				row.Lines, row.Percent = max(row.Lines, p.Lines), p.Percent()
 			}
 		}
 		row.CanUndo = b.Status == "done" && (b.Created > 0 || b.Updated > 0) && v.CanImport
 		v.Batches = append(v.Batches, row)
 	}
+	if err := h.loadExports(ctx, &v); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if fs, err := h.db.CustomFields(ctx, sc, ""); err == nil {
 		v.FieldCount = len(fs)
 	}
-	if v.Running {
-		// Pages work without JavaScript: a running import refreshes the page.
+	if v.Running || v.ExportRunning {
+		// Pages work without JavaScript: a running job refreshes the page.
 		w.Header().Set("Refresh", "2")
 	}
 	h.render(w, r, status, "data", v)
@@ -224,7 +225,7 @@ func (h *handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	v.Ignored = p.Ignored
 	if r.FormValue("action") != "import" {
-		b, rejects, more, err := h.runImport(ctx, sc, kind, p, rd, v.FileName, v.Form, true, nil)
+		b, rejects, more, err := h.runImport(ctx, sc, kind, p, rd, v.FileName, v.Form, true)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -336,7 +337,7 @@ func (h *handler) bindUpload(ctx context.Context, sc account.Scope, kind exchang
 
 const maxShownRejects = 200
 
-func (h *handler) runImport(ctx context.Context, sc account.Scope, kind exchange.Kind, p *exchange.Parser, rd *exchange.Reader, name string, form importForm, dry bool, job *importJob) (store.ImportBatch, []rejectRow, int64, error) {
+func (h *handler) runImport(ctx context.Context, sc account.Scope, kind exchange.Kind, p *exchange.Parser, rd *exchange.Reader, name string, form importForm, dry bool) (store.ImportBatch, []rejectRow, int64, error) {
 	var rejects []rejectRow
 	var more int64
 	o := store.ImportOptions{FileName: name, DryRun: dry, SkipErrors: form.OnError == "skip", CreateMissing: form.CreateMissing,
@@ -349,9 +350,6 @@ func (h *handler) runImport(ctx context.Context, sc account.Scope, kind exchange
 				}
 			}
 		}}
-	if job != nil {
-		o.Progress = func(n int64) { job.lines.Store(n) }
-	}
 	b, err := h.db.Import(ctx, sc, p, rd, o)
 	return b, rejects, more, err
 }
@@ -359,41 +357,38 @@ func (h *handler) runImport(ctx context.Context, sc account.Scope, kind exchange
 // startImportJob runs an import in the background, detached from the
 // request that started it.
 func (h *handler) startImportJob(sc account.Scope, id int64, token, name string, form importForm) {
-	jobs := h.importJobs()
-	job := &importJob{}
-	jobs.mu.Lock()
-	jobs.jobs[id] = job
-	jobs.mu.Unlock()
+	path := uploadPath(sc.OrgID, token)
+	var size int64
+	if st, err := os.Stat(path); err == nil {
+		size = st.Size()
+	}
+	// The first heartbeat before the page that follows looks.
+	_ = h.db.SetImportProgress(context.Background(), sc, id, store.ImportProgress{Size: size})
 	go func() {
 		ctx := context.Background()
 		defer func() {
-			jobs.mu.Lock()
-			delete(jobs.jobs, id)
-			jobs.mu.Unlock()
+			h.db.ClearImportProgress(sc, id)
 			if rec := recover(); rec != nil {
 				h.log.Error("import job panicked", slog.Int64("batch", id), slog.Any("panic", rec))
 				_ = h.db.FailImport(ctx, sc, id, "The import failed on our side; it has been logged.")
 			}
 		}()
-		path := uploadPath(sc.OrgID, token)
 		f, err := os.Open(path)
 		if err != nil {
 			_ = h.db.FailImport(ctx, sc, id, "The uploaded file is gone: upload it again.")
 			return
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil {
-			job.size = st.Size()
-		}
+		var read atomic.Int64
 		kind, _ := exchange.ParseKind(form.Kind)
-		p, rd, err := h.bindUpload(ctx, sc, kind, countingFile{File: f, n: &job.read}, form)
+		p, rd, err := h.bindUpload(ctx, sc, kind, countingFile{File: f, n: &read}, form)
 		if err != nil {
 			_ = h.db.FailImport(ctx, sc, id, err.Error())
 			return
 		}
 		// The rejects are in the dry run's report; the job keeps the counts.
-		o := form
-		b, _, _, err := h.runImportBatch(ctx, sc, id, p, rd, name, o, job)
+		o := store.ImportOptions{BatchID: id, FileName: name, SkipErrors: form.OnError == "skip", CreateMissing: form.CreateMissing}
+		b, err := h.db.TrackedImport(ctx, sc, p, rd, o, size, read.Load)
 		if err != nil {
 			h.log.Error("import job failed", slog.Int64("batch", id), slog.Any("err", err))
 			return
@@ -402,13 +397,6 @@ func (h *handler) startImportJob(sc account.Scope, id int64, token, name string,
 			os.Remove(path)
 		}
 	}()
-}
-
-func (h *handler) runImportBatch(ctx context.Context, sc account.Scope, id int64, p *exchange.Parser, rd *exchange.Reader, name string, form importForm, job *importJob) (store.ImportBatch, []rejectRow, int64, error) {
-	o := store.ImportOptions{BatchID: id, FileName: name, SkipErrors: form.OnError == "skip", CreateMissing: form.CreateMissing,
-		Progress: func(n int64) { job.lines.Store(n) }}
-	b, err := h.db.Import(ctx, sc, p, rd, o)
-	return b, nil, 0, err
 }
 
 func (h *handler) undoImportPage(w http.ResponseWriter, r *http.Request) {

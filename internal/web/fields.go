@@ -20,6 +20,7 @@ func (h *handler) dataPages(handle handleFunc) {
 	handle("POST /data/imports", access.SetPolicy, h.importUpload)
 	handle("POST /data/imports/{id}/undo", access.SetPolicy, h.undoImportPage)
 	handle("GET /data/export/{file}", access.ReadRecords, h.exportDownload)
+	h.exportRoutes(handle) // background exports (data_exports.go)
 	handle("GET /data/fields", access.ReadRecords, h.fieldsPage)
 	handle("POST /data/fields", access.SetPolicy, h.saveField)
 	handle("POST /data/fields/{id}/delete", access.SetPolicy, h.deleteField)

@@ -42,6 +42,9 @@ type Deps struct {
 	// address. Set it only when samwise is reachable through that proxy
 	// alone: otherwise anyone can claim any address and escape the limit.
 	TrustProxy bool
+	// ExportDir is where background exports are written (default: the
+	// store's FilesDir). Instances sharing a database should share it.
+	ExportDir string
 }
 
 // DefaultSessionTTL is a working day with room to spare: people sign in
@@ -59,6 +62,7 @@ type handler struct {
 	ssoLabel   string
 	sessionTTL time.Duration
 	trustProxy bool
+	exportDir  string // see Deps
 	pages      map[string]*template.Template
 	static     fs.FS
 	// assetVersion maps a static file name to a short hash of its content,
@@ -68,7 +72,10 @@ type handler struct {
 
 func newHandler(d Deps) (*handler, error) {
 	h := &handler{db: d.DB, guard: d.Guard, log: d.Log, now: d.Now,
-		ssoLabel: strings.TrimSpace(d.SSOLabel), sessionTTL: d.SessionTTL, trustProxy: d.TrustProxy}
+		ssoLabel: strings.TrimSpace(d.SSOLabel), sessionTTL: d.SessionTTL, trustProxy: d.TrustProxy, exportDir: d.ExportDir}
+	if h.exportDir == "" && d.DB != nil {
+		h.exportDir = d.DB.FilesDir()
+	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
