@@ -210,7 +210,7 @@ type Adherence struct {
 
 func (h *handlers) getAdherence(ctx context.Context, in *adherenceInput) (*one[Adherence], error) {
 	sc := h.guard.Scope(ctx)
-	scope := store.CadenceScope{PersonID: h.guard.VisibleTo(ctx)}
+	scope := store.CadenceScope{PersonID: h.guard.VisibleTo(ctx), TallyOnly: true} // counts only, no names
 	today := h.today()
 	rows, _, err := h.db.Adherence(ctx, sc, scope, time.UTC, today)
 	if err != nil {

@@ -44,6 +44,12 @@ func dataRoutes(api huma.API, h *handlers) {
 			r.Description = "Unprocessable Entity"
 			item.Post.Responses["422"] = &r
 		}
+		// A big file (or background=true) answers 202 with the running batch.
+		if r200, ok := item.Post.Responses["200"]; ok && item.Post.Responses["202"] == nil {
+			r := *r200
+			r.Description = "Accepted: the import runs in the background; follow it at /api/v1/imports/{id}."
+			item.Post.Responses["202"] = &r
+		}
 	}
 	register(api, h, huma.Operation{OperationID: "list-imports", Method: http.MethodGet, Path: "/api/v1/imports",
 		Summary: "List the latest imports", Tags: tags,

@@ -21,13 +21,16 @@ import (
 // Background exports: POST /api/v1/exports starts one and answers 202 with
 // its status; GET /api/v1/exports/{id}/status follows it (rows written of
 // the total); GET /api/v1/exports/{id}/file downloads it for a week after;
-// DELETE /api/v1/exports/{id} (or POST …/cancel) cancels it. The job's state
+// POST /api/v1/exports/{id}/cancel cancels it. The job's state
 // is its export_jobs row, so any instance sharing the database answers for
 // it (see store/exchange_jobs.go and exchange.ExportJob). Everyone sees only
 // their own exports, which hold only what they may see.
 //
-// The status is at …/{id}/status rather than GET /api/v1/exports/{id}
-// because GET /api/v1/exports/{kind} already streams an export directly.
+// The status is at …/{id}/status rather than GET /api/v1/exports/{id}, and
+// a cancel is a POST rather than DELETE /api/v1/exports/{id}, because
+// /api/v1/exports/{kind} already streams an export directly: one path
+// template cannot take both (Go's ServeMux refuses the pair, and OpenAPI
+// tools match a path to the first template that fits).
 
 const exportJobDoc = "Starts a background export of the records of a kind you may see, in csv, xlsx or json, " +
 	"optionally narrowed like the account list (accounts only). Answers 202 with the export's status; follow it at " +
@@ -48,11 +51,8 @@ func exportJobRoutes(api huma.API, h *handlers) {
 	register(api, h, huma.Operation{OperationID: "download-export", Method: http.MethodGet, Path: "/api/v1/exports/{id}/file",
 		Summary: "Download a finished background export", Description: "409 while it runs or when it failed or was cancelled; 404 once expired.", Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.downloadExport)
-	register(api, h, huma.Operation{OperationID: "cancel-export", Method: http.MethodDelete, Path: "/api/v1/exports/{id}",
-		Summary: "Cancel a running background export", Description: "The job stops within a second, on whichever instance runs it; 409 when it has finished.", Tags: tags,
-		Metadata: rule(access.ReadRecords)}, h.cancelExport)
-	register(api, h, huma.Operation{OperationID: "cancel-export-post", Method: http.MethodPost, Path: "/api/v1/exports/{id}/cancel",
-		Summary: "Cancel a running background export (POST form)", Description: "The same as DELETE /api/v1/exports/{id}.", Tags: tags,
+	register(api, h, huma.Operation{OperationID: "cancel-export", Method: http.MethodPost, Path: "/api/v1/exports/{id}/cancel",
+		Summary: "Cancel a running background export", Description: "The job stops within a second, on whichever instance runs it, and its file is removed; 409 when it has finished.", Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.cancelExport)
 }
 

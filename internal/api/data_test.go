@@ -48,6 +48,7 @@ func exerciseData(t *testing.T, e *env) {
 		want(t, e.do(http.MethodGet, "/api/v1/exports/accounts?format="+f, nil), 200)
 	}
 	want(t, e.do(http.MethodPost, path("/api/v1/imports/%d/undo", res.Batch.ID), nil), 200)
+	exerciseExports(t, e)
 }
 
 func TestTheImportAPIReportsRejectedLinesAndUndoes(t *testing.T) {

@@ -118,27 +118,32 @@ type ManagerLoad struct {
 
 // StaffedAccount is an account without an owner.
 type StaffedAccount struct {
-	ID               int64  `json:"id"`
-	Name             string `json:"name"`
-	Tier             string `json:"tier" doc:"A, B, C, or empty when not tiered yet."`
-	Load             int    `json:"load"`
-	Revenue          int64  `json:"revenue" doc:"Annual value of active contracts, minor units."`
-	Currency         string `json:"currency"`
-	Exempt           bool   `json:"exempt" doc:"Marked exempt (as opposed to exempt by the revenue policy)."`
-	ExemptReason     string `json:"exempt_reason,omitempty"`
-	SuggestedOwnerID int64  `json:"suggested_owner_id,omitempty" doc:"A manager with room, preferring one who knows the account."`
+	ID               int64    `json:"id"`
+	Name             string   `json:"name"`
+	Tier             string   `json:"tier" doc:"A, B, C, or empty when not tiered yet."`
+	StrategicScore   *float64 `json:"strategic_score" doc:"Strategic Score 0-100, or null when not scored."`
+	Strategic        bool     `json:"strategic" doc:"Designated a strategic account."`
+	Load             int      `json:"load"`
+	Revenue          int64    `json:"revenue" doc:"Annual value of active contracts, minor units."`
+	Currency         string   `json:"currency"`
+	Exempt           bool     `json:"exempt" doc:"Marked exempt (as opposed to exempt by the revenue policy)."`
+	ExemptReason     string   `json:"exempt_reason,omitempty"`
+	SuggestedOwnerID int64    `json:"suggested_owner_id,omitempty" doc:"A manager with room, preferring one who knows the account."`
 }
 
 // Move is a proposed change of owner.
 type Move struct {
-	AccountID   int64  `json:"account_id"`
-	AccountName string `json:"account_name"`
-	FromID      int64  `json:"from_id"`
-	ToID        int64  `json:"to_id"`
-	Load        int    `json:"load"`
-	Revenue     int64  `json:"revenue"`
-	Currency    string `json:"currency"`
-	Related     bool   `json:"related" doc:"The receiver is on the account's team or attended one of its touches in the last year."`
+	AccountID      int64    `json:"account_id"`
+	AccountName    string   `json:"account_name"`
+	Tier           string   `json:"tier" doc:"The account's A-B-C tier, or empty when not tiered yet."`
+	StrategicScore *float64 `json:"strategic_score" doc:"The account's Strategic Score 0-100, or null when not scored."`
+	Strategic      bool     `json:"strategic" doc:"The account is designated strategic."`
+	FromID         int64    `json:"from_id"`
+	ToID           int64    `json:"to_id"`
+	Load           int      `json:"load"`
+	Revenue        int64    `json:"revenue"`
+	Currency       string   `json:"currency"`
+	Related        bool     `json:"related" doc:"The receiver is on the account's team or attended one of its touches in the last year."`
 }
 
 // Workload is the board.
@@ -177,9 +182,31 @@ func (h *handlers) getWorkload(ctx context.Context, _ *struct{}) (*workloadOutpu
 		}
 		plan = staffing.Rebalance(w, related)
 		out.Exact, out.Overflow = plan.Exact, plan.Overflow
+	}
+	// The accounts the board names carry their standing, as account
+	// objects do everywhere in the API.
+	var badges map[int64]store.Badge
+	if !out.Restricted {
+		ids := make([]int64, 0, len(plan.Moves)+len(w.Unassigned)+len(w.Exempt))
 		for _, m := range plan.Moves {
-			out.Moves = append(out.Moves, Move(m))
+			ids = append(ids, m.AccountID)
 		}
+		for _, a := range w.Unassigned {
+			ids = append(ids, a.ID)
+		}
+		for _, a := range w.Exempt {
+			ids = append(ids, a.ID)
+		}
+		if badges, err = h.db.AccountBadges(ctx, sc, ids); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range plan.Moves {
+		a, _ := w.Account(m.AccountID)
+		b := badges[m.AccountID]
+		out.Moves = append(out.Moves, Move{AccountID: m.AccountID, AccountName: m.AccountName, Tier: string(a.Tier),
+			StrategicScore: scoreOf(b), Strategic: b.Strategic(), FromID: m.FromID, ToID: m.ToID, Load: m.Load,
+			Revenue: m.Revenue, Currency: m.Currency, Related: m.Related})
 	}
 	for _, m := range w.Managers {
 		if out.Restricted && m.ID != visible {
@@ -196,9 +223,9 @@ func (h *handlers) getWorkload(ctx context.Context, _ *struct{}) (*workloadOutpu
 		return &workloadOutput{Body: out}, nil
 	}
 	staffed := func(a staffing.Account) StaffedAccount {
-		s := StaffedAccount{ID: a.ID, Name: a.Name, Tier: string(a.Tier), Load: w.Load(a), Revenue: a.Revenue, Currency: a.Currency,
-			Exempt: a.Exempt, ExemptReason: a.ExemptReason}
-		return s
+		b := badges[a.ID]
+		return StaffedAccount{ID: a.ID, Name: a.Name, Tier: string(a.Tier), StrategicScore: scoreOf(b), Strategic: b.Strategic(),
+			Load: w.Load(a), Revenue: a.Revenue, Currency: a.Currency, Exempt: a.Exempt, ExemptReason: a.ExemptReason}
 	}
 	for _, a := range w.Unassigned {
 		s := staffed(a)
@@ -634,4 +661,13 @@ func (h *handlers) listDeliverables(ctx context.Context, in *listDeliverablesInp
 	rank := func(s string) int { return slices.Index(staffing.DeliverableStates, staffing.DeliverableState(s)) }
 	slices.SortStableFunc(out, func(a, b DeliverableItem) int { return rank(a.State) - rank(b.State) })
 	return list(out, "", func(d DeliverableItem) DeliverableItem { return d }), nil
+}
+
+// scoreOf is a badge's Strategic Score for the API: null when not scored.
+func scoreOf(b store.Badge) *float64 {
+	if !b.Scored {
+		return nil
+	}
+	s := b.Score
+	return &s
 }

@@ -65,6 +65,8 @@ func TestTheWorkloadAPIProposesMovesAndAcceptsThemOneByOne(t *testing.T) {
 		want(t, e.do(http.MethodPut, path("/api/v1/people/%d/capacity", ann), map[string]any{"capacity": 1}), 200)
 		want(t, e.do(http.MethodPut, path("/api/v1/people/%d/capacity", bob), map[string]any{"capacity": 3}), 200)
 
+		want(t, e.do(http.MethodPost, path("/api/v1/accounts/%d/designation", small), map[string]any{"decision": "designated", "reason": "growth"}), 200)
+
 		var w Workload
 		r := e.do(http.MethodGet, "/api/v1/workload", nil)
 		want(t, r, 200)
@@ -72,12 +74,16 @@ func TestTheWorkloadAPIProposesMovesAndAcceptsThemOneByOne(t *testing.T) {
 		if len(w.Moves) != 1 || w.Moves[0].AccountID != small || w.Moves[0].FromID != ann || w.Moves[0].ToID != bob || !w.Exact || w.Overflow != 0 {
 			t.Fatalf("moves %+v exact %v overflow %d; want Small (no revenue) from Ann to Bob", w.Moves, w.Exact, w.Overflow)
 		}
+		// The account a move names carries its standing, as account objects
+		// do everywhere in the API.
+		if m := w.Moves[0]; !m.Strategic || m.StrategicScore != nil || m.Tier != "" {
+			t.Errorf("move %+v: want Small designated strategic, not scored, not tiered", m)
+		}
 		for _, m := range w.Managers {
 			if m.PersonID == ann && (!m.Overloaded || m.Load != 2 || m.LoadAfterMoves != 1) {
 				t.Errorf("Ann %+v", m)
 			}
 		}
-		want(t, e.do(http.MethodPost, path("/api/v1/accounts/%d/designation", small), map[string]any{"decision": "designated", "reason": "growth"}), 200)
 		mv := map[string]any{"account_id": small, "from_id": ann, "to_id": bob}
 		r = e.do(http.MethodPost, "/api/v1/workload/moves", mv)
 		want(t, r, 200)

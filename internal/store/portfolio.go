@@ -849,8 +849,9 @@ type Badge struct {
 // Strategic reports whether the account is designated strategic.
 func (b Badge) Strategic() bool { return b.Decision == portfolio.Designated }
 
-// AccountBadges returns the badges of the named accounts (a page of a list)
-// in one query over their portfolio rows, plus one for the criteria.
+// AccountBadges returns the badges of the named accounts (a page of a list,
+// or the accounts a workload board names) in one query per 2,000 accounts
+// over their portfolio rows, plus one for the criteria.
 // Accounts without a portfolio row get the zero Badge (absent from the map).
 func (db *DB) AccountBadges(ctx context.Context, sc account.Scope, ids []int64) (map[int64]Badge, error) {
 	out := make(map[int64]Badge, len(ids))
@@ -866,27 +867,29 @@ func (db *DB) AccountBadges(ctx context.Context, sc account.Scope, ids []int64) 
 		if err != nil {
 			return err
 		}
-		q, args := inList(`SELECT account_id, ratings, tier, decision FROM portfolio_accounts WHERE org_id = $1 AND account_id IN `, sc.OrgID, ids)
-		rows, err := tx.Query(q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		var buf []portfolio.Rating
-		for rows.Next() {
-			var id int64
-			var packed, tier, decision string
-			if err := rows.Scan(&id, &packed, &tier, &decision); err != nil {
+		for ids := range slices.Chunk(ids, relationshipChunk) {
+			list, args := tx.idList(2, ids, []any{sc.OrgID})
+			err := tx.each(`SELECT account_id, ratings, tier, decision FROM portfolio_accounts WHERE org_id = $1 AND account_id IN `+list, args,
+				func(rows *sql.Rows) error {
+					var id int64
+					var packed, tier, decision string
+					if err := rows.Scan(&id, &packed, &tier, &decision); err != nil {
+						return err
+					}
+					if buf, err = unpackRatings(buf[:0], packed); err != nil {
+						return err
+					}
+					b := Badge{Tier: portfolio.Tier(tier), Decision: portfolio.Decision(decision)}
+					b.Score, _, b.Scored = scorer.Score(buf)
+					out[id] = b
+					return nil
+				})
+			if err != nil {
 				return err
 			}
-			if buf, err = unpackRatings(buf[:0], packed); err != nil {
-				return err
-			}
-			b := Badge{Tier: portfolio.Tier(tier), Decision: portfolio.Decision(decision)}
-			b.Score, _, b.Scored = scorer.Score(buf)
-			out[id] = b
 		}
-		return rows.Err()
+		return nil
 	})
 	return out, err
 }

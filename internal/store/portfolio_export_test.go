@@ -43,3 +43,22 @@ func (db *DB) DerivedRowsForTest(ctx context.Context, orgID int64) (kept, want [
 	})
 	return kept, want, err
 }
+
+// RebuildAccountContactsForTest does what a bulk load would: suspends the
+// attendance trigger, runs fn (raw inserts through exec), loses every
+// account_contacts row of the organisation and rebuilds them.
+func (db *DB) RebuildAccountContactsForTest(ctx context.Context, orgID int64, fn func(exec func(q string, args ...any) error) error) error {
+	return db.write(ctx, func(tx *Tx) error {
+		restore, err := tx.suspendAccountContacts(ctx)
+		if err != nil {
+			return err
+		}
+		if err := fn(func(q string, args ...any) error { _, err := tx.ExecContext(ctx, q, args...); return err }); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM account_contacts WHERE org_id = $1`, orgID); err != nil {
+			return err
+		}
+		return tx.rebuildAccountContacts(ctx, orgID, 0, restore)
+	})
+}

@@ -85,3 +85,29 @@ func TestAccountContactsAndPortfolioRowsFollowEveryWrite(t *testing.T) {
 		}
 	})
 }
+
+func TestABulkLoadCanSuspendTheContactsTriggerAndRebuildTheRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		ctx := context.Background()
+		s := newStaffed(t, d)
+		db, sc := s.db, s.sc
+		must(t, db.CreateTouch(ctx, sc, &account.Touch{AccountID: s.acme.ID, Kind: account.Call, Summary: "before",
+			OccurredAt: s.now.AddDate(0, -1, 0), PeopleIDs: []int64{s.bob.ID}}))
+		var touch int64
+		must(t, db.RebuildAccountContactsForTest(ctx, sc.OrgID, func(exec func(string, ...any) error) error {
+			// What a bulk load writes: the touch and who was present,
+			// with the trigger suspended.
+			touch = 900_001
+			if err := exec(`INSERT INTO touches (org_id, id, account_id, kind, occurred_at, summary, created_at, updated_at)
+				VALUES ($1, $2, $3, 'call', $4, 'bulk', $4, $4)`, sc.OrgID, touch, s.globex.ID, s.now.AddDate(0, -2, 0).UnixMilli()); err != nil {
+				return err
+			}
+			return exec(`INSERT INTO touch_people (org_id, touch_id, person_id) VALUES ($1, $2, $3), ($1, $2, $4)`, sc.OrgID, touch, s.ann.ID, s.cy.ID)
+		}))
+		checkDerived(t, db, sc, "a load with the trigger suspended and the rows rebuilt")
+		// The trigger is back.
+		must(t, db.CreateTouch(ctx, sc, &account.Touch{AccountID: s.globex.ID, Kind: account.Call, Summary: "after",
+			OccurredAt: s.now, PeopleIDs: []int64{s.bob.ID, s.ann.ID}}))
+		checkDerived(t, db, sc, "a touch logged after the load")
+	})
+}

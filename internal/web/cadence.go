@@ -435,7 +435,9 @@ func (h *handler) adherencePage(w http.ResponseWriter, r *http.Request) {
 	scope, label := h.adherenceScope(r)
 	loc := h.loc()
 	today := cadence.Day(h.now(), loc)
-	rows, settings, err := h.db.Adherence(ctx, sc, scope, loc, today)
+	tally := scope
+	tally.TallyOnly = true // the page counts stakeholders, never names one
+	rows, settings, err := h.db.Adherence(ctx, sc, tally, loc, today)
 	if err != nil {
 		h.fail(w, r, err)
 		return
