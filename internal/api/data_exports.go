@@ -51,6 +51,15 @@ func exportJobRoutes(api huma.API, h *handlers) {
 	register(api, h, huma.Operation{OperationID: "download-export", Method: http.MethodGet, Path: "/api/v1/exports/{id}/file",
 		Summary: "Download a finished background export", Description: "409 while it runs or when it failed or was cancelled; 404 once expired.", Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.downloadExport)
+	// A GET declares no 409 by default; a download of an unfinished export
+	// answers it.
+	if item := api.OpenAPI().Paths["/api/v1/exports/{id}/file"]; item != nil && item.Get != nil {
+		if r404, ok := item.Get.Responses["404"]; ok && item.Get.Responses["409"] == nil {
+			r := *r404
+			r.Description = "Conflict"
+			item.Get.Responses["409"] = &r
+		}
+	}
 	register(api, h, huma.Operation{OperationID: "cancel-export", Method: http.MethodPost, Path: "/api/v1/exports/{id}/cancel",
 		Summary: "Cancel a running background export", Description: "The job stops within a second, on whichever instance runs it, and its file is removed; 409 when it has finished.", Tags: tags,
 		Metadata: rule(access.ReadRecords)}, h.cancelExport)

@@ -499,6 +499,7 @@ func (db *DB) cadenceRows(ctx context.Context, sc account.Scope, c CadenceScope,
 	// 300 bytes is a good part of the work.
 	fill := func(from, to int) {
 		days := newDayCache(loc)
+		days.direct = n < parallelRows // a few hundred rows: the table costs more than it saves
 		j := -1
 		var prevID int64
 		i := 0
@@ -553,12 +554,20 @@ func (db *DB) cadenceRows(ctx context.Context, sc account.Scope, c CadenceScope,
 			}
 		}
 	}
+	if n < parallelRows {
+		fill(0, n)
+		return out, nil
+	}
 	half := n / 2
 	wg.Go(func() { fill(0, half) })
 	fill(half, n)
 	wg.Wait()
 	return out, nil
 }
+
+// parallelRows is how many rows make it worth splitting the work between
+// two goroutines (and a day cache worth its 3.6 MB).
+var parallelRows = 20_000
 
 // internTier returns the tier constant for a stored tier, so that half a
 // million rows share three strings.
@@ -593,9 +602,10 @@ func scanEach(tx *Tx, q string, args []any, fn func(*sql.Rows) error) error {
 // stakeholders' check-ins fall in a few tens of thousands of quarter hours,
 // and a map look-up costs a fraction of a time-zone conversion.
 type dayCache struct {
-	loc  *time.Location
-	base int64          // the first quarter hour of days
-	days []account.Date // by quarter hour from base; zero: not yet known
+	loc    *time.Location
+	direct bool           // convert each instant, remember nothing
+	base   int64          // the first quarter hour of days
+	days   []account.Date // by quarter hour from base; zero: not yet known
 }
 
 // dayCacheSpan is how many quarter hours the cache covers around the first
@@ -616,6 +626,9 @@ func (c *dayCache) day(ms int64) account.Date {
 	q := ms / quarterHourMS
 	if ms < 0 && ms%quarterHourMS != 0 {
 		q-- // floor, for instants before 1970
+	}
+	if c.direct {
+		return cadence.Day(fromMS(q*quarterHourMS), c.loc)
 	}
 	if c.days == nil {
 		c.base, c.days = q-dayCacheSpan*2/3, make([]account.Date, dayCacheSpan)
@@ -721,6 +734,10 @@ func (db *DB) Adherence(ctx context.Context, sc account.Scope, c CadenceScope, l
 	rows, err := db.cadenceRows(ctx, sc, c, loc, true)
 	if err != nil {
 		return nil, s, err
+	}
+	if len(rows) < parallelRows {
+		cadence.EvaluateRows(s, o, rows, today)
+		return rows, s, nil
 	}
 	// In two halves side by side (two cores).
 	var wg sync.WaitGroup

@@ -18,7 +18,8 @@ func TestTheDayCacheAgreesWithTheTimeZone(t *testing.T) {
 		if err != nil {
 			t.Skipf("no time zone data: %v", err)
 		}
-		c := newDayCache(loc)
+		c, direct := newDayCache(loc), newDayCache(loc)
+		direct.direct = true
 		var instants []int64
 		for d := time.Date(2024, 3, 1, 0, 0, 0, 0, loc); d.Year() < 2025; d = d.AddDate(0, 0, 1) {
 			m := d.UnixMilli()
@@ -28,8 +29,12 @@ func TestTheDayCacheAgreesWithTheTimeZone(t *testing.T) {
 			instants = append(instants, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()+rng.Int64N(6*365*24*3600*1000))
 		}
 		for _, m := range instants {
-			if got, want := c.day(m), cadence.Day(time.UnixMilli(m), loc); got != want {
+			want := cadence.Day(time.UnixMilli(m), loc)
+			if got := c.day(m); got != want {
 				t.Fatalf("%s at %d (%s): %s, want %s", name, m, time.UnixMilli(m).In(loc), got, want)
+			}
+			if got := direct.day(m); got != want {
+				t.Fatalf("%s at %d (%s), uncached: %s, want %s", name, m, time.UnixMilli(m).In(loc), got, want)
 			}
 		}
 	}

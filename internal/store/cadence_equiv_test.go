@@ -153,6 +153,15 @@ func TestAdherenceAgreesWithTheTouchesWritten(t *testing.T) {
 				t.Helper()
 				got, _, err := db.Adherence(ctx, sc, scope, loc, today)
 				must(err)
+				// Split between two goroutines as for a large organisation,
+				// the answer is the same.
+				restore := store.SetCadenceParallelRows(1)
+				split, _, err := db.Adherence(ctx, sc, scope, loc, today)
+				restore()
+				must(err)
+				if !reflect.DeepEqual(got, split) {
+					t.Fatalf("%s in %s: read in two halves:\n%+v\nin one:\n%+v", name, loc, split, got)
+				}
 				exp := want(keep)
 				if scope.TallyOnly {
 					for i := range exp {

@@ -21,11 +21,6 @@ type ExportFilter struct {
 	Custom map[string]string `json:"custom,omitempty"`
 }
 
-// Empty reports whether f narrows nothing but what its user may see.
-func (f ExportFilter) Empty() bool {
-	return f.AccountID == 0 && f.Q == "" && f.Industry == "" && f.Lifecycle == "" && f.OwnerID == 0 && len(f.Custom) == 0
-}
-
 // References are exported as the key that finds the record again on import:
 // the external id if it has one, else the domain (accounts) or e-mail
 // address (people, stakeholders), else the name.

@@ -117,8 +117,22 @@ type rowJob struct {
 // handOff queues the buffers' rows for the writing goroutine (started on
 // the first call) and gives the buffers empty slices. Parsing the next
 // lines overlaps with writing these: the import's two halves then run on
-// two cores. It reports the goroutine's error, if it has failed.
+// two cores (SQLite; on PostgreSQL, whose server works on its own core
+// anyway, the rows are written right away). It reports the goroutine's
+// error, if it has failed.
 func (r *importRows) handOff(im *importer) error {
+	if im.tx.db.dialect != SQLite {
+		// pgx cannot run a statement while another's rows are being read on
+		// the same connection: write here, in turn with the look-ups.
+		for _, b := range r.buffers() {
+			if err := im.writeRows(b, b.args, b.rows); err != nil {
+				return fmt.Errorf("write %s: %w", b.table, err)
+			}
+			clear(b.args)
+			b.args, b.rows = b.args[:0], 0
+		}
+		return nil
+	}
 	if r.work == nil {
 		r.work, r.free, r.errc, r.done = make(chan *rowJob, 1), make(chan *rowJob, 3), make(chan error, 1), make(chan struct{})
 		for range 2 {

@@ -41,26 +41,6 @@ type accountSum struct {
 	sum int64
 }
 
-// accountTiers lists the accounts with a recorded tier, by account id.
-func (tx *Tx) accountTiers(orgID int64) ([]accountTier, error) {
-	rows, err := tx.Query(`SELECT account_id, tier FROM portfolio_accounts WHERE org_id = $1 AND tier <> '' ORDER BY account_id`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]accountTier, 0, 1024)
-	var t []byte
-	for rows.Next() {
-		var at accountTier
-		if err := rows.Scan(&at.id, &t); err != nil {
-			return nil, err
-		}
-		at.tier = tierOf(t)
-		out = append(out, at)
-	}
-	return out, rows.Err()
-}
-
 // idList returns "(p1, p2, …)" with one placeholder per id, numbered from
 // first, and args with the ids appended. On SQLite the placeholders are
 // ?NNN rather than $NNN: SQLite takes $NNN for a name and looks each one up

@@ -218,33 +218,18 @@ func (db *DB) Staffing(ctx context.Context, sc account.Scope) (Staffing, error) 
 	var people []staffing.Manager
 	exempt := map[int64]string{}
 	err := db.readParallel(ctx,
-		func(tx *Tx) error {
-			out.Accounts = make([]staffing.Account, 0, 1024)
-			return tx.each(`SELECT id, name, COALESCE(owner_id, 0), currency FROM accounts WHERE org_id = $1 AND lifecycle <> 'former_customer' ORDER BY id`,
-				[]any{sc.OrgID}, func(r *sql.Rows) error {
-					var a staffing.Account
-					if err := r.Scan(&a.ID, &a.Name, &a.OwnerID, &a.Currency); err != nil {
-						return err
-					}
-					out.Accounts = append(out.Accounts, a)
-					return nil
-				})
+		func(tx *Tx) (err error) {
+			out.Accounts, err = tx.staffingAccounts(sc.OrgID)
+			return err
 		},
 		func(tx *Tx) (err error) {
 			if out.Settings, err = tx.staffingSettings(sc.OrgID); err != nil {
 				return err
 			}
-			if tiers, err = tx.accountTiers(sc.OrgID); err != nil {
+			if tiers, err = tx.staffingTiers(sc.OrgID); err != nil {
 				return err
 			}
-			if err := tx.each(`SELECT account_id, CAST(SUM(annual_value) AS BIGINT) FROM contracts
-				WHERE org_id = $1 AND status = 'active' GROUP BY account_id ORDER BY account_id`, []any{sc.OrgID},
-				func(r *sql.Rows) error {
-					var s accountSum
-					err := r.Scan(&s.id, &s.sum)
-					revenue = append(revenue, s)
-					return err
-				}); err != nil {
+			if revenue, err = tx.activeRevenue(sc.OrgID); err != nil {
 				return err
 			}
 			if err := tx.each(`SELECT account_id, reason FROM account_exemptions WHERE org_id = $1`, []any{sc.OrgID},

@@ -41,6 +41,9 @@ type fieldsSectionView struct {
 	Values    []customValueView
 	CanEdit   bool
 	CanDefine bool
+	// Stakeholder holds the account's stakeholders' custom values, shown
+	// in the stakeholder list (stakeholder id → non-empty values).
+	Stakeholder map[int64][]customValueView
 }
 
 // fieldsSummary loads this feature's section of the account page (nil: none).
@@ -52,14 +55,18 @@ func (h *handler) fieldsSummary(r *http.Request, a account.Account) (any, error)
 		return nil, err
 	}
 	canDefine := h.guard.Allow(ctx, access.SetPolicy) == nil
-	if len(fs) == 0 && !canDefine {
+	sv, err := h.stakeholderValues(ctx, sc, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(fs) == 0 && !canDefine && len(sv) == 0 {
 		return nil, nil
 	}
 	vals, err := h.db.CustomValues(ctx, sc, "account", []int64{a.ID})
 	if err != nil {
 		return nil, err
 	}
-	v := fieldsSectionView{AccountID: a.ID, CanDefine: canDefine,
+	v := fieldsSectionView{AccountID: a.ID, CanDefine: canDefine, Stakeholder: sv,
 		CanEdit: h.guard.Allow(ctx, access.WriteRecords) == nil && h.guard.CanEdit(ctx, a.ID, access.PartAccount) == nil}
 	for _, f := range fs {
 		v.Values = append(v.Values, customValueView{Field: f, Value: vals[a.ID][f.Key]})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/samwise-sam/samwise/internal/access"
@@ -51,12 +52,26 @@ type stakeholderFormView struct {
 	Errors      formErrors
 	Levels      []account.Level
 	BuyingRoles []account.BuyingRole
+	// Custom is the stakeholder custom fields with their values
+	// (fields_stakeholders.go).
+	Custom []customValueView
 }
 
 func (h *handler) renderStakeholderForm(w http.ResponseWriter, r *http.Request, status int, v stakeholderFormView) {
 	v.Levels, v.BuyingRoles = account.Levels, account.BuyingRoles
 	v.Section = "accounts"
-	v.Errors.arrange(stakeholderFieldOrder, nil)
+	if v.Custom == nil {
+		var err error
+		if v.Custom, err = h.stakeholderCustom(r.Context(), v.ID, nil); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	order := stakeholderFieldOrder
+	for _, c := range v.Custom {
+		order = append(order[:len(order):len(order)], "cf_"+c.Field.Key)
+	}
+	v.Errors.arrange(order, nil)
 	h.render(w, r, status, "stakeholder_form", v)
 }
 
@@ -110,15 +125,42 @@ func (h *handler) createStakeholder(w http.ResponseWriter, r *http.Request) {
 	}
 	f := readStakeholderForm(r)
 	s := f.stakeholder(0, id)
+	custom, err := h.stakeholderCustom(ctx, 0, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	invalid := func(err error) {
+		v := stakeholderFormView{page: page{Title: "New stakeholder at " + a.Name}, IsNew: true, Account: a,
+			Action: accountURL(id) + "/stakeholders", Cancel: accountURL(id), Form: f, Custom: custom}
+		if err != nil {
+			v.Errors.fromError(err, stakeholderLabels)
+		}
+		checkCustom(v.Custom, &v.Errors)
+		if v.Errors.Summary == "" {
+			v.Errors.Summary = "The stakeholder was not saved."
+		}
+		h.renderStakeholderForm(w, r, http.StatusUnprocessableEntity, v)
+	}
+	// Custom values are checked first, so that a bad one saves nothing.
+	var probe formErrors
+	vals := checkCustom(slices.Clone(custom), &probe)
+	if probe.Any() {
+		check := s
+		check.Normalize()
+		invalid(check.Validate())
+		return
+	}
 	if err := h.db.CreateStakeholder(ctx, h.guard.Scope(ctx), &s); err != nil {
 		if !formProblem(err) {
 			h.fail(w, r, err)
 			return
 		}
-		v := stakeholderFormView{page: page{Title: "New stakeholder at " + a.Name}, IsNew: true, Account: a,
-			Action: accountURL(id) + "/stakeholders", Cancel: accountURL(id), Form: f}
-		v.Errors.fromError(err, stakeholderLabels)
-		h.renderStakeholderForm(w, r, http.StatusUnprocessableEntity, v)
+		invalid(err)
+		return
+	}
+	if err := h.saveStakeholderCustom(ctx, s.ID, id, vals); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, accountURL(id)+"#stakeholders", http.StatusSeeOther)
@@ -171,15 +213,42 @@ func (h *handler) updateStakeholder(w http.ResponseWriter, r *http.Request) {
 	}
 	f := readStakeholderForm(r)
 	s := f.stakeholder(old.ID, old.AccountID)
+	custom, err := h.stakeholderCustom(ctx, old.ID, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	invalid := func(err error) {
+		v := stakeholderFormView{page: page{Title: "Edit " + old.Name}, Account: a, ID: old.ID,
+			Action: stakeholderURL(old.ID) + "/edit", Cancel: accountURL(a.ID), Form: f, Custom: custom}
+		if err != nil {
+			v.Errors.fromError(err, stakeholderLabels)
+		}
+		checkCustom(v.Custom, &v.Errors)
+		if v.Errors.Summary == "" {
+			v.Errors.Summary = "The changes were not saved."
+		}
+		h.renderStakeholderForm(w, r, http.StatusUnprocessableEntity, v)
+	}
+	// Custom values are checked first, so that a bad one saves nothing.
+	var probe formErrors
+	vals := checkCustom(slices.Clone(custom), &probe)
+	if probe.Any() {
+		check := s
+		check.Normalize()
+		invalid(check.Validate())
+		return
+	}
 	if err := h.db.UpdateStakeholder(ctx, h.guard.Scope(ctx), &s); err != nil {
 		if !formProblem(err) {
 			h.fail(w, r, err)
 			return
 		}
-		v := stakeholderFormView{page: page{Title: "Edit " + old.Name}, Account: a, ID: old.ID,
-			Action: stakeholderURL(old.ID) + "/edit", Cancel: accountURL(a.ID), Form: f}
-		v.Errors.fromError(err, stakeholderLabels)
-		h.renderStakeholderForm(w, r, http.StatusUnprocessableEntity, v)
+		invalid(err)
+		return
+	}
+	if err := h.saveStakeholderCustom(ctx, old.ID, a.ID, vals); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, accountURL(a.ID)+"#stakeholders", http.StatusSeeOther)

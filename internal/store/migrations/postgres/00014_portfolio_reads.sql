@@ -103,8 +103,8 @@ BEGIN
     UPDATE account_contacts c SET
         touches = c.touches - 1,
         last_touch_at = CASE WHEN c.last_touch_at > OLD.occurred_at THEN c.last_touch_at ELSE
-            COALESCE((SELECT MAX(t.occurred_at) FROM touches t JOIN touch_people tp ON tp.org_id = t.org_id AND tp.touch_id = t.id AND tp.person_id = c.person_id
-                WHERE t.org_id = c.org_id AND t.account_id = c.account_id AND t.id <> OLD.id), 0) END
+            COALESCE((SELECT t.occurred_at FROM touches t JOIN touch_people tp ON tp.org_id = t.org_id AND tp.touch_id = t.id AND tp.person_id = c.person_id
+                WHERE t.org_id = c.org_id AND t.account_id = c.account_id AND t.id <> OLD.id ORDER BY t.occurred_at DESC LIMIT 1), 0) END
     WHERE c.org_id = OLD.org_id AND c.account_id = OLD.account_id
       AND c.person_id IN (SELECT person_id FROM touch_people WHERE org_id = OLD.org_id AND touch_id = OLD.id);
     DELETE FROM account_contacts WHERE org_id = OLD.org_id AND account_id = OLD.account_id AND touches <= 0;

@@ -45,8 +45,10 @@ END;
 --   - a removed attendance recounts that pair (when its touch is deleted,
 --     the BEFORE DELETE trigger on touches has done it already, and the
 --     touch is gone by the time the attendance goes);
---   - a deleted touch takes one touch off each pair present, recounting
---     last_touch_at only when it was that touch's;
+--   - a deleted touch takes one touch off each pair present, looking up
+--     last_touch_at again only when it was that touch's (the latest other
+--     touch, walking touches_account backwards: deleting an account's
+--     touches latest first stays linear);
 --   - a touch whose time or account changes recounts the pairs of the
 --     people present, on the old and the new account.
 -- A pair left with no touch is deleted. The bulk loader may drop
@@ -100,8 +102,8 @@ BEGIN
     UPDATE account_contacts SET
         touches = touches - 1,
         last_touch_at = CASE WHEN last_touch_at > OLD.occurred_at THEN last_touch_at ELSE
-            COALESCE((SELECT MAX(t.occurred_at) FROM touches t JOIN touch_people tp ON tp.org_id = t.org_id AND tp.touch_id = t.id AND tp.person_id = account_contacts.person_id
-                WHERE t.org_id = account_contacts.org_id AND t.account_id = account_contacts.account_id AND t.id <> OLD.id), 0) END
+            COALESCE((SELECT t.occurred_at FROM touches t JOIN touch_people tp ON tp.org_id = t.org_id AND tp.touch_id = t.id AND tp.person_id = account_contacts.person_id
+                WHERE t.org_id = account_contacts.org_id AND t.account_id = account_contacts.account_id AND t.id <> OLD.id ORDER BY t.occurred_at DESC LIMIT 1), 0) END
     WHERE org_id = OLD.org_id AND account_id = OLD.account_id
       AND person_id IN (SELECT person_id FROM touch_people WHERE org_id = OLD.org_id AND touch_id = OLD.id);
     DELETE FROM account_contacts WHERE org_id = OLD.org_id AND account_id = OLD.account_id AND touches <= 0;
