@@ -28,7 +28,7 @@ type importCmd struct {
 }
 
 type importFileCmd struct {
-	Kind          string   `arg:"" help:"What the file holds: accounts, stakeholders, people, touches, opportunities or contracts."`
+	Kind          string   `arg:"" help:"What the file holds: accounts, stakeholders, people, touches, opportunities, contracts or products."`
 	File          string   `arg:"" help:"The CSV file (UTF-8 with or without BOM; ',' or ';' separated)." type:"existingfile"`
 	Map           []string `help:"Column mapping: 'Source Column=field' (repeat or separate with commas)." placeholder:"SRC=FIELD"`
 	Mapping       string   `help:"A mapping file: 'Source Column = field' and 'field: Source value = value' lines." type:"existingfile" placeholder:"FILE"`
@@ -278,7 +278,7 @@ func (c *importHistoryCmd) Run(e *env) error {
 }
 
 type exportCmd struct {
-	Kind   string `arg:"" help:"What to export: accounts, stakeholders, people, touches, opportunities or contracts."`
+	Kind   string `arg:"" help:"What to export: accounts, stakeholders, people, touches, opportunities, contracts or products."`
 	Format string `help:"csv, xlsx or json." enum:"csv,xlsx,json" default:"csv"`
 	Output string `short:"o" help:"The file to write (default: standard output)." placeholder:"FILE"`
 	Org    string `help:"Organisation slug (default: the first organisation)." placeholder:"SLUG"`

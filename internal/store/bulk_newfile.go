@@ -23,8 +23,9 @@ import (
 // next to the target, with an in-memory rollback journal (a new database's
 // pages need no journal: rolling back means truncating them away), switches
 // it to WAL once it is complete and only then moves it to the name asked
-// for. (Larger pages, 16 KiB, made the load slower, not faster: measured.) The load stays all-or-nothing: until that last step there
-// is no file of that name, and a failed load deletes its temporary file.
+// for. The load stays all-or-nothing: until that last step there is no file
+// of that name, and a failed load deletes its temporary file. (Larger pages,
+// 16 KiB, made the load slower, not faster: measured.)
 
 // NewSQLiteFile reports whether url names a SQLite database file that does
 // not exist yet, which CreateSQLite can make.

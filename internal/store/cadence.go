@@ -533,8 +533,9 @@ func (db *DB) cadenceRows(ctx context.Context, sc account.Scope, c CadenceScope,
 				last, prev := s.last, s.prev
 				if whole {
 					// Walk on from the last one while the stakeholders come
-					// in id order; search when they do not.
-					if j < 0 || s.id < prevID {
+					// in id order and close together; search otherwise
+					// (PostgreSQL returns them in any order).
+					if j < 0 || s.id < prevID || j+8 < len(checkinIDs) && checkinIDs[j+8] < s.id {
 						j, _ = slices.BinarySearch(checkinIDs, s.id)
 					}
 					for j < len(checkinIDs) && checkinIDs[j] < s.id {
