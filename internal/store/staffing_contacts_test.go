@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/store"
@@ -109,5 +111,54 @@ func TestABulkLoadCanSuspendTheContactsTriggerAndRebuildTheRows(t *testing.T) {
 		must(t, db.CreateTouch(ctx, sc, &account.Touch{AccountID: s.globex.ID, Kind: account.Call, Summary: "after",
 			OccurredAt: s.now, PeopleIDs: []int64{s.bob.ID, s.ann.ID}}))
 		checkDerived(t, db, sc, "a touch logged after the load")
+	})
+}
+
+// TestALargeBulkLoadWritesTheContactsTheTriggerWould loads touches with the
+// writer computing account_contacts (Large) onto an organisation that has
+// rows already (a bulk load only touches accounts it writes): counts, the
+// latest instant whatever the order, and the trigger back afterwards.
+func TestALargeBulkLoadWritesTheContactsTheTriggerWould(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		ctx := context.Background()
+		s := newStaffed(t, d)
+		db, sc := s.db, s.sc
+		must(t, db.CreateTouch(ctx, sc, &account.Touch{AccountID: s.acme.ID, Kind: account.Call, Summary: "before",
+			OccurredAt: s.now.AddDate(0, -1, 0), PeopleIDs: []int64{s.bob.ID}}))
+		checkDerived(t, db, sc, "an ordinary touch")
+		_, err := db.Bulk(ctx, sc, store.BulkOptions{Large: true}, func(w *store.BulkWriter) error {
+			a := account.Account{Name: "Bulk Co"}
+			if err := w.Account(&a); err != nil {
+				return err
+			}
+			var ids []int64
+			for _, n := range []string{"Dee", "Eve"} {
+				p := account.Person{Name: n, Email: n + "@example.com"}
+				if err := w.Person(&p); err != nil {
+					return err
+				}
+				ids = append(ids, p.ID)
+			}
+			for i, x := range []struct {
+				acc int64
+				at  time.Time
+				who []int64
+			}{
+				{a.ID, s.now.AddDate(0, 0, -1), []int64{ids[0]}},
+				{a.ID, s.now.AddDate(0, -2, 0), []int64{ids[1], ids[0]}},
+				{a.ID, s.now.AddDate(0, -5, 0), []int64{ids[1]}}, // out of order
+			} {
+				tc := account.Touch{AccountID: x.acc, Kind: account.Meeting, OccurredAt: x.at, Summary: fmt.Sprint("bulk ", i), PeopleIDs: x.who}
+				if err := w.Touch(&tc); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		must(t, err)
+		checkDerived(t, db, sc, "a large bulk load")
+		must(t, db.CreateTouch(ctx, sc, &account.Touch{AccountID: s.globex.ID, Kind: account.Call, Summary: "after",
+			OccurredAt: s.now, PeopleIDs: []int64{s.cy.ID}}))
+		checkDerived(t, db, sc, "a touch logged after the load (the trigger is back)")
 	})
 }
