@@ -9,7 +9,7 @@ import (
 )
 
 // Products import and export: the catalog (products, migration 00008) with
-// the external id migration 00016 gave it. A line matches a product by
+// the external id migration 00015 gave it. A line matches a product by
 // external id, else by name (case-insensitive, as the catalog keeps names
 // unique); a product whose external id differs from the line's is never
 // matched by name.

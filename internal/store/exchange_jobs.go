@@ -14,7 +14,7 @@ import (
 )
 
 // Background exports and the progress of background imports (migration
-// 00017). Several `samwise serve` may share one PostgreSQL database, so a
+// 00016). Several `samwise serve` may share one PostgreSQL database, so a
 // job's state lives in its row, not in the memory of the instance running
 // it: any instance shows its progress, and a cancel recorded by one is seen
 // by the job running on another at its next progress update (the update
