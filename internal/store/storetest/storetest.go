@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -121,6 +122,9 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 			}
 			pgDB = db
 		}
+		// The handle is shared by the package's tests, which run one
+		// after another: a clock an earlier test pinned must not leak.
+		pgDB.Now = time.Now
 		return pgDB
 	}
 	db, err := store.Open(ctx, u)
