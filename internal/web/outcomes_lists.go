@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
 
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
@@ -595,62 +593,6 @@ func (h *handler) updateRenewal(w http.ResponseWriter, r *http.Request) {
 }
 
 // ---- Exports ---------------------------------------------------------------
-
-// writeTable answers a table as CSV or as an Excel workbook.
-func writeTable(w http.ResponseWriter, format, name string, header []string, rows [][]any) error {
-	w.Header().Set("Cache-Control", "private, no-store")
-	if format == "xlsx" {
-		f := excelize.NewFile()
-		defer f.Close()
-		sheet := "Sheet1"
-		sw, err := f.NewStreamWriter(sheet)
-		if err != nil {
-			return err
-		}
-		head := make([]any, len(header))
-		for i, h := range header {
-			head[i] = h
-		}
-		if err := sw.SetRow("A1", head); err != nil {
-			return err
-		}
-		for i, row := range rows {
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
-			if err := sw.SetRow(cell, row); err != nil {
-				return err
-			}
-		}
-		if err := sw.Flush(); err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
-		return f.Write(w)
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write(header)
-	for _, row := range rows {
-		rec := make([]string, len(row))
-		for i, c := range row {
-			rec[i] = csvCell(fmt.Sprint(c))
-		}
-		_ = cw.Write(rec)
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvCell defuses cells a spreadsheet would run as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
-			return "'" + s
-		}
-	}
-	return s
-}
 
 func (h *handler) exportProblems(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
