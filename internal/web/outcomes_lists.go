@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/outcome"

@@ -70,4 +70,3 @@ func csvCell(s string) string {
 	}
 	return s
 }
-
