@@ -135,6 +135,7 @@ type auditView struct {
 	NextURL  string
 	FirstURL string
 	CSVURL   string
+	XLSXURL  string
 	Filtered bool
 }
 
@@ -226,6 +227,7 @@ func (h *handler) auditPage(w http.ResponseWriter, r *http.Request) {
 	csvQ := q
 	csvQ.Cursor = ""
 	v.CSVURL = csvQ.url("/admin/audit.csv")
+	v.XLSXURL = csvQ.url("/admin/audit.xlsx")
 	h.render(w, r, http.StatusOK, "audit", v)
 }
 
@@ -266,17 +268,12 @@ func (h *handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	for {
 		for _, e := range entries {
-			base := []string{e.At.UTC().Format(time.RFC3339), e.Actor, e.Action, e.Entity,
-				strconv.FormatInt(e.EntityID, 10), strconv.FormatInt(e.AccountID, 10)}
-			fields := sortedFields(e.Changes)
-			if len(fields) == 0 {
-				if !write(append(slices.Clone(base), "", "", "")) {
-					return
+			for _, line := range auditExportLines(e) {
+				rec := make([]string, len(line))
+				for i, c := range line {
+					rec[i] = fmt.Sprint(c)
 				}
-			}
-			for _, name := range fields {
-				c := e.Changes[name]
-				if !write(append(slices.Clone(base), name, csvValue(c.Old), csvValue(c.New))) {
+				if !write(rec) {
 					return
 				}
 			}
@@ -299,6 +296,23 @@ func (h *handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 			panic(http.ErrAbortHandler)
 		}
 	}
+}
+
+// auditExportLines are an entry's lines in the exports, under
+// auditCSVHeader: one per changed field, or one with the field empty. The
+// ids are numbers, the rest text.
+func auditExportLines(e store.AuditEntry) [][]any {
+	base := []any{e.At.UTC().Format(time.RFC3339), e.Actor, e.Action, e.Entity, e.EntityID, e.AccountID}
+	fields := sortedFields(e.Changes)
+	if len(fields) == 0 {
+		return [][]any{append(slices.Clone(base), "", "", "")}
+	}
+	out := make([][]any, 0, len(fields))
+	for _, name := range fields {
+		c := e.Changes[name]
+		out = append(out, append(slices.Clone(base), name, csvValue(c.Old), csvValue(c.New)))
+	}
+	return out
 }
 
 // csvSafe defuses a cell that a spreadsheet would run as a formula (CSV

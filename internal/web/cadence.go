@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -406,6 +407,8 @@ type adherenceView struct {
 	CanSetPolicy bool
 	TrendSkipped bool // more than trendLimit stakeholders
 	TrendLimit   int
+	// ExportCSV and ExportXLSX download the table as grouped and sorted.
+	ExportCSV, ExportXLSX string
 }
 
 // trendLimit is the most stakeholders /adherence draws a trend for.
@@ -421,7 +424,10 @@ func (h *handler) adherenceScope(r *http.Request) (store.CadenceScope, string) {
 	return store.CadenceScope{}, "the whole organisation"
 }
 
-func (h *handler) adherencePage(w http.ResponseWriter, r *http.Request) {
+// adherenceTable builds the page's counts: the tally of every stakeholder
+// in the reader's scope and its groups (by, sort from the query), with the
+// rows and policy the trend is drawn from.
+func (h *handler) adherenceTable(r *http.Request) (adherenceView, store.CadenceScope, []cadence.Row, cadence.Settings, error) {
 	ctx := r.Context()
 	sc := h.guard.Scope(ctx)
 	q := adherenceQuery{By: r.URL.Query().Get("by"), Sort: r.URL.Query().Get("sort")}
@@ -433,19 +439,15 @@ func (h *handler) adherencePage(w http.ResponseWriter, r *http.Request) {
 		q.Months = 12
 	}
 	scope, label := h.adherenceScope(r)
-	loc := h.loc()
-	today := cadence.Day(h.now(), loc)
 	tally := scope
 	tally.TallyOnly = true // the page counts stakeholders, never names one
-	rows, settings, err := h.db.Adherence(ctx, sc, tally, loc, today)
+	rows, settings, err := h.db.Adherence(ctx, sc, tally, h.loc(), cadence.Day(h.now(), h.loc()))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return adherenceView{}, scope, nil, settings, err
 	}
 	people, err := h.db.AllPeople(ctx, sc)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return adherenceView{}, scope, nil, settings, err
 	}
 	names := personNames(people)
 	v := adherenceView{page: page{Title: "Cadence adherence", Section: "adherence"}, Q: q, Total: cadence.Total(rows),
@@ -470,6 +472,28 @@ func (h *handler) adherencePage(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"label", "stakeholders", "percent", "overdue", "due_soon", "over"} {
 		v.Columns[k] = q.column(k)
 	}
+	ex := url.Values{"by": {q.By}}
+	if q.Sort != "" {
+		ex.Set("sort", q.Sort)
+	}
+	ex.Set("format", "csv")
+	v.ExportCSV = "/adherence/export?" + ex.Encode()
+	ex.Set("format", "xlsx")
+	v.ExportXLSX = "/adherence/export?" + ex.Encode()
+	return v, scope, rows, settings, nil
+}
+
+func (h *handler) adherencePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := h.guard.Scope(ctx)
+	loc := h.loc()
+	today := cadence.Day(h.now(), loc)
+	v, scope, rows, settings, err := h.adherenceTable(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	q := v.Q
 	// The trend: adherence at each month end, from every check-in since
 	// the longest interval before the first month. Its cost grows with the
 	// touches in that window (about 9 s for 10,000 accounts with 50 touches
@@ -502,6 +526,28 @@ func (h *handler) adherencePage(w http.ResponseWriter, r *http.Request) {
 	v.Trend = cadence.Trend(settings, o, hs, ends)
 	v.Chart = newTrendChart(v.Trend)
 	h.render(w, r, http.StatusOK, "adherence", v)
+}
+
+// exportAdherence answers the page's table (by tier, manager or account,
+// in its order) as CSV or Excel; adherence is a percentage.
+func (h *handler) exportAdherence(w http.ResponseWriter, r *http.Request) {
+	v, _, _, _, err := h.adherenceTable(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rows := make([][]any, 0, len(v.Groups))
+	for _, g := range v.Groups {
+		label := g.Label
+		if label == "" {
+			label = "Unknown"
+		}
+		rows = append(rows, []any{label, math.Round(g.Percent()*10) / 10, g.Stakeholders, g.Overdue, g.DueSoon, g.OverContacted})
+	}
+	if err := writeTable(w, r.URL.Query().Get("format"), "adherence-by-"+v.Q.By,
+		[]string{v.Q.By, "adherence_pct", "stakeholders", "overdue", "due_soon", "over_contacted"}, rows); err != nil {
+		h.log.ErrorContext(r.Context(), "export adherence", "err", err)
+	}
 }
 
 // maxInterval is the longest check-in interval of a policy: the history a

@@ -24,6 +24,7 @@ import (
 // healthPages registers this feature's pages.
 func (h *handler) healthPages(handle handleFunc) {
 	handle("GET /health", access.ReadRecords, h.healthPage)
+	handle("GET /health/export", access.ReadRecords, h.exportHealth)
 	handle("POST /health/alerts/{id}/close", access.WriteRecords, h.closeHealthAlert)
 	handle("GET /health/backtest", access.ReadRecords, h.healthBacktestPage)
 	handle("POST /health/backtest/adopt", access.SetPolicy, h.adoptHealthWeights)
@@ -190,27 +191,24 @@ type healthListView struct {
 	NoData       int
 	Model        modelView
 	CanSetPolicy bool
+	// ExportCSV and ExportXLSX download the table as sorted.
+	ExportCSV, ExportXLSX string
 }
 
-func (h *handler) healthPage(w http.ResponseWriter, r *http.Request) {
+// healthList builds the page's table: the customer accounts visible to the
+// reader with their score, change and risk, in the order asked ("sort").
+func (h *handler) healthList(r *http.Request) (healthListView, map[int64]string, error) {
 	ctx := r.Context()
 	sc := h.guard.Scope(ctx)
 	person := h.guard.VisibleTo(ctx)
 	today := h.today()
 	rows, run, err := h.db.HealthPortfolio(ctx, sc, person, today)
 	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	alerts, err := h.db.HealthAlerts(ctx, sc, person, 0, false)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+		return healthListView{}, nil, err
 	}
 	people, err := h.db.AllPeople(ctx, sc)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return healthListView{}, nil, err
 	}
 	names := personNames(people)
 	q := healthQuery{Sort: r.URL.Query().Get("sort")}
@@ -255,12 +253,60 @@ func (h *handler) healthPage(w http.ResponseWriter, r *http.Request) {
 		v.Rows = append(v.Rows, rv)
 	}
 	sortHealthRows(v.Rows, q.Sort)
+	ex := url.Values{"sort": {q.Sort}}
+	ex.Set("format", "csv")
+	v.ExportCSV = "/health/export?" + ex.Encode()
+	ex.Set("format", "xlsx")
+	v.ExportXLSX = "/health/export?" + ex.Encode()
+	return v, names, nil
+}
+
+func (h *handler) healthPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v, names, err := h.healthList(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	alerts, err := h.db.HealthAlerts(ctx, h.guard.Scope(ctx), h.guard.VisibleTo(ctx), 0, false)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, a := range alerts {
 		av := healthAlertView{HealthAlert: a, Owner: names[a.OwnerID], Drop: a.PrevScore - a.Score}
 		av.CanClose = h.guard.CanEdit(ctx, a.AccountID, access.PartAccount) == nil
 		v.Alerts = append(v.Alerts, av)
 	}
 	h.render(w, r, http.StatusOK, "health", v)
+}
+
+// exportHealth answers the page's table, in its order, as CSV or Excel:
+// blank cells where the page shows "—"; risk is a percentage.
+func (h *handler) exportHealth(w http.ResponseWriter, r *http.Request) {
+	v, _, err := h.healthList(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rows := make([][]any, 0, len(v.Rows))
+	for _, x := range v.Rows {
+		var score, change, risk any = "", "", ""
+		if x.Score.Scored {
+			score = math.Round(x.Score.Value)
+		}
+		if x.HealthRow.Change != nil {
+			change = math.Round(*x.HealthRow.Change)
+		}
+		if x.HealthRow.Risk != nil {
+			risk = math.Round(1000*x.HealthRow.Risk.Probability) / 10
+		}
+		rows = append(rows, []any{x.AccountID, x.Name, x.Tier, x.Owner, score, string(x.Score.Band), change, risk, x.Day.String()})
+	}
+	if err := writeTable(w, r.URL.Query().Get("format"), "account-health",
+		[]string{"id", "account", "tier", "manager", "health", "band", "change_30_days", "churn_risk_pct", "snapshot"}, rows); err != nil {
+		h.log.ErrorContext(r.Context(), "export health", "err", err)
+	}
 }
 
 // sortHealthRows orders the list; unscored rows (and rows without a

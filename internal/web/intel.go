@@ -54,6 +54,7 @@ func (h *handler) intelPages(handle handleFunc) {
 
 	handle("GET /coverage", access.ReadRecords, h.intelCoveragePage)
 	handle("GET /coverage.csv", access.ReadRecords, h.intelCoverageCSV)
+	handle("GET /coverage/export", access.ReadRecords, h.intelCoverageExport)
 	handle("GET /whitespace", access.ReadRecords, h.intelWhitespacePage)
 	handle("GET /whitespace.csv", access.ReadRecords, h.intelWhitespaceCSV)
 	handle("GET /whitespace/opportunity", access.WriteRecords, h.intelOpportunityForm)

@@ -27,6 +27,8 @@ type coverageView struct {
 	Account   int64
 	Restrict  bool // need-to-know: only the principal's accounts
 	CSVURL    string
+	// ExportCSV and ExportXLSX download the findings as filtered.
+	ExportCSV, ExportXLSX string
 }
 
 type ruleChip struct {
@@ -80,6 +82,7 @@ func (h *handler) intelCoveragePage(w http.ResponseWriter, r *http.Request) {
 	counts := intel.CountByRule(fs)
 	v := coverageView{page: page{Title: "Coverage", Section: "intel"}, Rule: string(rule), Total: len(fs), QuietDays: o.QuietDays,
 		Restrict: h.guard.VisibleTo(r.Context()) != 0, CSVURL: coverageURL("/coverage.csv", string(rule), o.QuietDays)}
+	v.ExportCSV, v.ExportXLSX = coverageExportURL(string(rule), o.QuietDays, "csv"), coverageExportURL(string(rule), o.QuietDays, "xlsx")
 	for _, ru := range intel.Rules {
 		v.Rules = append(v.Rules, ruleChip{Rule: ru, Label: intel.RuleLabel(ru), Count: counts[ru], URL: coverageURL("/coverage", string(ru), o.QuietDays)})
 	}
@@ -137,6 +140,45 @@ func (h *handler) intelCoverageCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		write(string(f.Rule), string(f.Severity), strconv.FormatInt(f.AccountID, 10), f.AccountName, f.OwnerName, sid,
 			f.StakeholderName, string(f.Level), f.PersonName, f.Detail)
+	}
+}
+
+// coverageExportURL is /coverage's filters as an export download of format.
+func coverageExportURL(rule string, quiet int, format string) string {
+	u := coverageURL("/coverage/export", rule, quiet)
+	if strings.Contains(u, "?") {
+		return u + "&format=" + format
+	}
+	return u + "?format=" + format
+}
+
+// intelCoverageExport answers the findings as filtered, in the page's
+// order, as CSV or Excel (the columns of /coverage.csv).
+func (h *handler) intelCoverageExport(w http.ResponseWriter, r *http.Request) {
+	fs, rule, _, err := h.coverageFindings(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var rows [][]any
+	for _, f := range fs {
+		if rule != "" && f.Rule != rule {
+			continue
+		}
+		var sid any = ""
+		if f.StakeholderID != 0 {
+			sid = f.StakeholderID
+		}
+		rows = append(rows, []any{string(f.Rule), intel.RuleLabel(f.Rule), string(f.Severity), f.AccountID, f.AccountName, f.OwnerName, sid,
+			f.StakeholderName, string(f.Level), f.PersonName, f.Detail})
+	}
+	name := "coverage"
+	if rule != "" {
+		name += "-" + string(rule)
+	}
+	if err := writeTable(w, r.URL.Query().Get("format"), name,
+		[]string{"rule", "finding", "severity", "account_id", "account", "account_manager", "stakeholder_id", "stakeholder", "level", "person", "detail"}, rows); err != nil {
+		h.log.ErrorContext(r.Context(), "export coverage", "err", err)
 	}
 }
 

@@ -26,6 +26,7 @@ func (h *handler) measurePages(handle handleFunc) {
 	handle("POST /measures/followups/{id}/close", access.WriteRecords, h.closeFollowUp)
 
 	handle("GET /measures/surveys", access.ReadRecords, h.surveysPage)
+	handle("GET /measures/surveys/export", access.ReadRecords, h.exportSurveys) // survey.go
 	handle("POST /measures/surveys", access.SetPolicy, h.createSurvey)
 	handle("GET /measures/surveys/{id}", access.ReadRecords, h.surveyPage)
 	handle("POST /measures/surveys/{id}/send", access.SetPolicy, h.sendSurvey)

@@ -20,17 +20,25 @@ type peopleView struct {
 // peopleList shows our people with their managers and how many accounts
 // each owns: three queries whatever the number of people.
 func (h *handler) peopleList(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	sc := h.guard.Scope(ctx)
-	people, err := h.db.AllPeople(ctx, sc)
+	v, err := h.people(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	h.render(w, r, http.StatusOK, "people", v)
+}
+
+// people builds the list (the page and its export share it).
+func (h *handler) people(r *http.Request) (peopleView, error) {
+	ctx := r.Context()
+	sc := h.guard.Scope(ctx)
+	people, err := h.db.AllPeople(ctx, sc)
+	if err != nil {
+		return peopleView{}, err
+	}
 	owned, err := h.db.AccountCountsByOwner(ctx, sc)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return peopleView{}, err
 	}
 	// Under need-to-know the counts would reveal how many accounts others
 	// own; show only the principal's own.
@@ -50,5 +58,5 @@ func (h *handler) peopleList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	h.render(w, r, http.StatusOK, "people", v)
+	return v, nil
 }

@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
@@ -21,6 +23,7 @@ import (
 // planPages registers this feature's pages.
 func (h *handler) planPages(handle handleFunc) {
 	handle("GET /plans", access.ReadRecords, h.plansPage)
+	handle("GET /plans/export", access.ReadRecords, h.exportPlans)
 	handle("GET /accounts/{id}/plans", access.ReadRecords, h.accountPlansPage)
 	handle("POST /accounts/{id}/plans", access.WriteRecords, h.draftPlan)
 	handle("GET /plans/{id}", access.ReadRecords, h.planPage)
@@ -95,6 +98,8 @@ type plansView struct {
 	Filters  []planFilterView
 	Total    int
 	Accounts bool // any account exists to draft a plan for
+	// ExportCSV and ExportXLSX download the list as filtered.
+	ExportCSV, ExportXLSX string
 }
 
 type planFilterView struct {
@@ -115,13 +120,14 @@ var planFilters = []struct {
 	{"review", "Review due", func(r planRowView) bool { return r.ReviewDue }},
 }
 
-func (h *handler) plansPage(w http.ResponseWriter, r *http.Request) {
+// planList builds the list as the page shows it: every plan the reader
+// may see, counted per filter, and the rows of the chosen one ("show").
+func (h *handler) planList(r *http.Request) (plansView, error) {
 	ctx := r.Context()
 	sc := h.guard.Scope(ctx)
 	rows, err := h.db.PlanPortfolio(ctx, sc, store.PlanFilter{VisibleTo: h.guard.VisibleTo(ctx)})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return plansView{}, err
 	}
 	all := h.planRows(rows)
 	v := plansView{page: page{Title: "Account plans", Section: "plans"}, Filter: r.URL.Query().Get("show"), Total: len(all)}
@@ -146,7 +152,26 @@ func (h *handler) plansPage(w http.ResponseWriter, r *http.Request) {
 	if !known {
 		v.Filter, v.Rows = "", all
 	}
-	if len(all) == 0 {
+	q := url.Values{}
+	if v.Filter != "" {
+		q.Set("show", v.Filter)
+	}
+	q.Set("format", "csv")
+	v.ExportCSV = "/plans/export?" + q.Encode()
+	q.Set("format", "xlsx")
+	v.ExportXLSX = "/plans/export?" + q.Encode()
+	return v, nil
+}
+
+func (h *handler) plansPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := h.guard.Scope(ctx)
+	v, err := h.planList(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.Total == 0 {
 		accts, _, err := h.db.Accounts(ctx, sc, account.AccountFilter{Page: account.Page{Limit: 1}})
 		if err != nil {
 			h.fail(w, r, err)
@@ -155,6 +180,33 @@ func (h *handler) plansPage(w http.ResponseWriter, r *http.Request) {
 		v.Accounts = len(accts) > 0
 	}
 	h.render(w, r, http.StatusOK, "plan_list", v)
+}
+
+// exportPlans answers the list as filtered as CSV or Excel.
+func (h *handler) exportPlans(w http.ResponseWriter, r *http.Request) {
+	v, err := h.planList(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rows := make([][]any, 0, len(v.Rows))
+	for _, x := range v.Rows {
+		p := x.Plan
+		review := ""
+		if x.Review != "" {
+			review = p.NextReviewOn.String()
+		}
+		rows = append(rows, []any{p.ID, p.AccountName, p.Title, p.CurrentVersion, p.Status.Label(), x.Awaiting, x.Comments,
+			x.Health.Level.Label(), review, p.UpdatedAt.In(h.loc()).Format(time.DateOnly)})
+	}
+	name := "plans"
+	if v.Filter != "" {
+		name += "-" + v.Filter
+	}
+	if err := writeTable(w, r.URL.Query().Get("format"), name,
+		[]string{"id", "account", "plan", "version", "status", "awaiting_sign_off", "comments", "health", "next_review", "updated"}, rows); err != nil {
+		h.log.ErrorContext(r.Context(), "export plans", "err", err)
+	}
 }
 
 // draftForm is the "Draft a plan" form as typed.

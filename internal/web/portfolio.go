@@ -175,6 +175,8 @@ type portfolioView struct {
 	// CanSetPolicy shows the leader's actions: criteria, recompute, decide.
 	CanSetPolicy bool
 	Weighted     int
+	// ExportCSV and ExportXLSX download the filtered ranking, every page.
+	ExportCSV, ExportXLSX string
 }
 
 // visibleAccounts returns the accounts the principal may see under
@@ -255,6 +257,8 @@ func (h *handler) portfolioPage(w http.ResponseWriter, r *http.Request) {
 		Filtered:     q.filtered(),
 		CanSetPolicy: h.guard.Allow(ctx, access.SetPolicy) == nil,
 		Currency:     "USD",
+		ExportCSV:    q.exportURL("csv"),
+		ExportXLSX:   q.exportURL("xlsx"),
 	}
 	for _, c := range rk.Criteria {
 		if c.Weight > 0 {
@@ -300,23 +304,7 @@ func (h *handler) portfolioPage(w http.ResponseWriter, r *http.Request) {
 	v.Untiered = untiered
 
 	// Filter, sort, page.
-	needle := strings.ToLower(q.Q)
-	var matching []portfolio.Row
-	for _, row := range all {
-		switch {
-		case q.Tier != "" && string(row.Tier) != q.Tier,
-			q.Owner != 0 && row.OwnerID != q.Owner,
-			q.Decision == "designated" && row.Decision != portfolio.Designated,
-			q.Decision == "declined" && row.Decision != portfolio.Declined,
-			q.Decision == "undecided" && row.Decision != portfolio.Undecided,
-			q.Scored == "yes" && !row.Scored,
-			q.Scored == "no" && row.Scored,
-			needle != "" && !strings.Contains(row.Name, needle):
-			continue
-		}
-		matching = append(matching, row)
-	}
-	sortRows(matching, q.Sort)
+	matching := q.match(all)
 	v.Matching = len(matching)
 	v.Pages = max(1, (len(matching)+portfolioPageSize-1)/portfolioPageSize)
 	v.PageNo = min(q.Page, v.Pages)
@@ -399,6 +387,39 @@ func (h *handler) portfolioPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "portfolio", v)
 }
 
+// match returns the rows of all that pass q's filters, in q's order (the
+// page and its export share it).
+func (q portfolioQuery) match(all []portfolio.Row) []portfolio.Row {
+	needle := strings.ToLower(q.Q)
+	var matching []portfolio.Row
+	for _, row := range all {
+		switch {
+		case q.Tier != "" && string(row.Tier) != q.Tier,
+			q.Owner != 0 && row.OwnerID != q.Owner,
+			q.Decision == "designated" && row.Decision != portfolio.Designated,
+			q.Decision == "declined" && row.Decision != portfolio.Declined,
+			q.Decision == "undecided" && row.Decision != portfolio.Undecided,
+			q.Scored == "yes" && !row.Scored,
+			q.Scored == "no" && row.Scored,
+			needle != "" && !strings.Contains(row.Name, needle):
+			continue
+		}
+		matching = append(matching, row)
+	}
+	sortRows(matching, q.Sort)
+	return matching
+}
+
+// exportURL is the ranking's filters and order as an export of format.
+func (q portfolioQuery) exportURL(format string) string {
+	f := q
+	f.Page, f.Focus = 0, 0
+	_, params, _ := strings.Cut(f.url(), "?")
+	v, _ := url.ParseQuery(params)
+	v.Set("format", format)
+	return "/portfolio/export?" + v.Encode()
+}
+
 func tierIndexOf(t portfolio.Tier) int {
 	switch t {
 	case portfolio.TierA:
@@ -468,15 +489,24 @@ var stageText = map[portfolio.Stage][2]string{
 	portfolio.StageDeclined:   {"Declined", "Considered, and not made strategic for now."},
 }
 
+// pipelineStages buckets the visible ranking by stage, rank order within
+// each (the page and its export share it).
+func (h *handler) pipelineStages(ctx context.Context, sc account.Scope) ([]portfolio.PipelineStage, error) {
+	_, all, err := h.ranking(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	customers, err := h.db.Customers(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	return portfolio.Pipeline(all, func(id int64) bool { return customers[id] }), nil
+}
+
 func (h *handler) pipelinePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sc := h.guard.Scope(ctx)
-	_, all, err := h.ranking(ctx, sc)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	customers, err := h.db.Customers(ctx, sc)
+	stages, err := h.pipelineStages(ctx, sc)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -487,7 +517,6 @@ func (h *handler) pipelinePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	names := personNames(people)
-	stages := portfolio.Pipeline(all, func(id int64) bool { return customers[id] })
 	var need []int64
 	for _, s := range stages {
 		for _, row := range s.Rows[:min(len(s.Rows), pipelineLimit)] {

@@ -29,6 +29,7 @@ import (
 // reviewPages registers this feature's pages.
 func (h *handler) reviewPages(handle handleFunc) {
 	handle("GET /reviews", access.ReadRecords, h.reviewList)
+	handle("GET /reviews/export", access.ReadRecords, h.exportReviews)
 	handle("GET /accounts/{id}/reviews/new", access.WriteRecords, h.newReview)
 	handle("POST /accounts/{id}/reviews", access.WriteRecords, h.createReview)
 	handle("GET /reviews/{id}", access.ReadRecords, h.reviewPage)
@@ -85,6 +86,8 @@ type reviewListView struct {
 	Next     string
 	MoreURL  string
 	NoPerson bool
+	// ExportCSV and ExportXLSX download the list as filtered.
+	ExportCSV, ExportXLSX string
 }
 
 func (v reviewListView) TabURL(tab string) string { return reviewListURL(tab, v.Kind, v.Mine, "") }
@@ -111,9 +114,10 @@ func reviewListURL(tab, kind string, mine bool, cursor string) string {
 
 var reviewTabs = []reviewTab{{Key: "upcoming", Label: "Upcoming"}, {Key: "late", Label: "Late"}, {Key: "held", Label: "Held"}, {Key: "all", Label: "All"}}
 
-func (h *handler) reviewList(w http.ResponseWriter, r *http.Request) {
+// reviewQuery reads the list's filters: the view with its tab, kind and
+// "mine", and the store filter every tab starts from.
+func (h *handler) reviewQuery(r *http.Request) (reviewListView, store.ReviewFilter) {
 	ctx := r.Context()
-	sc := h.guard.Scope(ctx)
 	q := r.URL.Query()
 	v := reviewListView{page: page{Title: "Business reviews", Section: "reviews"}, Tab: cmp.Or(q.Get("state"), "upcoming"),
 		Kinds: cadence.ReviewKinds, Mine: q.Get("mine") == "1"}
@@ -125,11 +129,43 @@ func (h *handler) reviewList(w http.ResponseWriter, r *http.Request) {
 	}
 	pid := h.guard.PersonID(ctx)
 	v.CanMine = pid != 0
-	today := h.today()
-	base := store.ReviewFilter{Kind: cadence.ReviewKind(v.Kind), Today: today, Page: account.Page{VisibleTo: h.guard.VisibleTo(ctx)}}
+	base := store.ReviewFilter{Kind: cadence.ReviewKind(v.Kind), Today: h.today(), Page: account.Page{VisibleTo: h.guard.VisibleTo(ctx)}}
 	if v.Mine && pid != 0 {
 		base.PersonID = pid
 	}
+	v.ExportCSV, v.ExportXLSX = reviewExportURL(v, "csv"), reviewExportURL(v, "xlsx")
+	return v, base
+}
+
+// reviewTabFilter narrows base to a tab's reviews in the tab's order.
+func reviewTabFilter(base store.ReviewFilter, tab string) store.ReviewFilter {
+	f := base
+	switch tab {
+	case "upcoming", "late":
+		f.State = cadence.ReviewState(tab)
+	case "held":
+		f.State, f.Sort = cadence.ReviewWasHeld, "-scheduled_on"
+	case "all":
+		f.Sort = "-scheduled_on"
+	}
+	return f
+}
+
+// reviewExportURL is the list's filters as an export download of format.
+func reviewExportURL(v reviewListView, format string) string {
+	u := reviewListURL(v.Tab, v.Kind, v.Mine, "")
+	_, params, _ := strings.Cut(u, "?")
+	if params != "" {
+		params = "&" + params
+	}
+	return "/reviews/export?format=" + format + params
+}
+
+func (h *handler) reviewList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := h.guard.Scope(ctx)
+	v, base := h.reviewQuery(r)
+	today := base.Today
 	// Counts for the tabs: late and upcoming matter most; bounded lists.
 	for _, t := range reviewTabs {
 		tab := t
@@ -145,16 +181,8 @@ func (h *handler) reviewList(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Tabs = append(v.Tabs, tab)
 	}
-	f := base
-	f.Cursor, f.Limit = q.Get("cursor"), 100
-	switch v.Tab {
-	case "upcoming", "late":
-		f.State = cadence.ReviewState(v.Tab)
-	case "held":
-		f.State, f.Sort = cadence.ReviewWasHeld, "-scheduled_on"
-	case "all":
-		f.Sort = "-scheduled_on"
-	}
+	f := reviewTabFilter(base, v.Tab)
+	f.Cursor, f.Limit = r.URL.Query().Get("cursor"), 100
 	rs, next, err := h.db.Reviews(ctx, sc, f)
 	if err != nil {
 		h.fail(w, r, err)
@@ -172,6 +200,42 @@ func (h *handler) reviewList(w http.ResponseWriter, r *http.Request) {
 		v.MoreURL = reviewListURL(v.Tab, v.Kind, v.Mine, next)
 	}
 	h.render(w, r, http.StatusOK, "reviews", v)
+}
+
+// exportReviews answers the list as filtered, every page of it, as CSV or
+// Excel.
+func (h *handler) exportReviews(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sc := h.guard.Scope(ctx)
+	v, base := h.reviewQuery(r)
+	f := reviewTabFilter(base, v.Tab)
+	f.Limit = account.MaxLimit
+	var rows [][]any
+	for {
+		rs, next, err := h.db.Reviews(ctx, sc, f)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		names, err := h.db.ReviewAccountNames(ctx, sc, reviewAccountIDs(rs))
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, rv := range rs {
+			row := newReviewRow(rv, names[rv.AccountID], base.Today)
+			rows = append(rows, []any{rv.ID, row.AccountName, row.Kind, rv.ScheduledOn.String(), rv.HeldOn.String(),
+				row.StateLabel, row.DaysLate})
+		}
+		if next == "" || next == f.Cursor {
+			break
+		}
+		f.Cursor = next
+	}
+	if err := writeTable(w, r.URL.Query().Get("format"), "reviews-"+v.Tab,
+		[]string{"id", "account", "review", "scheduled", "held", "state", "days_late"}, rows); err != nil {
+		h.log.ErrorContext(ctx, "export reviews", "err", err)
+	}
 }
 
 func reviewAccountIDs(rs []cadence.Review) []int64 {

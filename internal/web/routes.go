@@ -60,6 +60,7 @@ func Register(mux *http.ServeMux, d Deps) []Route {
 	handle("POST /accounts/{id}/cadence/accelerations", access.WriteRecords, h.addAcceleration)
 	handle("POST /accounts/{id}/cadence/accelerations/{oid}/delete", access.WriteRecords, h.deleteAcceleration)
 	handle("GET /adherence", access.ReadRecords, h.adherencePage)
+	handle("GET /adherence/export", access.ReadRecords, h.exportAdherence) // cadence.go
 	handle("GET /week", access.ReadRecords, h.weekPage)
 	handle("GET /cadence/policy", access.SetPolicy, h.cadencePolicyPage)
 	handle("POST /cadence/policy", access.SetPolicy, h.saveCadencePolicy)
@@ -133,6 +134,7 @@ func Register(mux *http.ServeMux, d Deps) []Route {
 	h.outcomePages(handle) // resolution, retention, revenue (outcomes.go)
 	h.measurePages(handle) // surveys, grader, assessment (measures.go)
 	h.healthPages(handle)  // health scores and churn risk (health.go)
+	h.listExportsA(handle) // exports of portfolio, pipeline, workload, people, audit (list_exports_a.go)
 	return routes
 }
 

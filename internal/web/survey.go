@@ -74,6 +74,30 @@ func (h *handler) renderSurveys(w http.ResponseWriter, r *http.Request, status i
 	h.render(w, r, status, "surveys", v)
 }
 
+// exportSurveys answers the campaigns as the page lists them, as CSV or
+// Excel; the response rate is blank until something is sent.
+func (h *handler) exportSurveys(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	cs, err := h.db.Campaigns(ctx, h.guard.Scope(ctx))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rows := make([][]any, 0, len(cs))
+	for _, c := range cs {
+		var rate any = ""
+		if c.Sent > 0 {
+			rate = c.RatePercent()
+		}
+		rows = append(rows, []any{c.ID, c.Name, c.Year, strings.Join(c.TargetTiers, " "), len(c.TargetAccounts), string(c.Status),
+			c.OpensOn.String(), c.ClosesOn.String(), c.Invited, c.Sent, c.Responded, rate})
+	}
+	if err := writeTable(w, r.URL.Query().Get("format"), "nps-surveys",
+		[]string{"id", "campaign", "year", "tiers", "chosen_accounts", "status", "opens_on", "closes_on", "invited", "sent", "answered", "response_rate_pct"}, rows); err != nil {
+		h.log.ErrorContext(ctx, "export surveys", "err", err)
+	}
+}
+
 func (h *handler) createSurvey(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(w, r); err != nil {
 		h.fail(w, r, err)
