@@ -336,3 +336,29 @@ func TestUnderNeedToKnowTheBoardShowsOnlyOnesOwnRow(t *testing.T) {
 	contains(t, res.body, "Need-to-know is on")
 	lacks(t, res.body, "Acme Corp")
 }
+
+// TestTheWorkloadListsShowTheirFirstRowsAndAllOnRequest: a portfolio with
+// more accounts without an owner than the page lists shows the first ones,
+// the full count and a way to see every one.
+func TestTheWorkloadListsShowTheirFirstRowsAndAllOnRequest(t *testing.T) {
+	f := newFixture(t, store.SQLite)
+	ctx := context.Background()
+	for i := range 105 {
+		a := account.Account{Name: fmt.Sprintf("Orphan %03d", i), Lifecycle: account.Customer}
+		if err := f.db.CreateAccount(ctx, f.sc, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := f.get("/workload").body
+	if n := strings.Count(body, `id="assign-`); n != 100 {
+		t.Errorf("the page lists %d assign forms, want the first 100", n)
+	}
+	contains(t, body, `<span class="count">105</span>`, "Showing the first 100 of 105", `href="/workload?all=1#unassigned"`)
+	all := f.get("/workload?all=1").body
+	if n := strings.Count(all, `id="assign-`); n != 105 {
+		t.Errorf("?all=1 lists %d assign forms, want 105", n)
+	}
+	if strings.Contains(all, "Showing the first") {
+		t.Errorf("?all=1 still says it shows only the first rows")
+	}
+}

@@ -112,11 +112,21 @@ type workloadView struct {
 	Plan       staffing.Plan
 	Unassigned []orphanRow
 	Exempt     []orphanRow
-	Choices    []managerRow // managers to assign to, most spare first
+	// The lists show their first workloadShown rows unless ?all=1: a
+	// 100,000-account board can propose thousands of moves and leave
+	// thousands of accounts without an owner, and a page of every one (each
+	// with its own assign form) weighed 18 MB. The totals are the full counts.
+	MovesTotal, UnassignedTotal, ExemptTotal int
+	ShowAll                                  bool
+	Choices                                  []managerRow // managers to assign to, most spare first
 	Policy     policyForm
 
 	board staffing.Workload
 }
+
+// workloadShown is how many rows each list of the workload page shows
+// unless asked for all.
+const workloadShown = 100
 
 // Settled reports a board with nobody over capacity.
 func (v workloadView) Settled() bool { return v.Over == 0 }
@@ -182,7 +192,15 @@ func (h *handler) workload(r *http.Request) (workloadView, error) {
 	if v.Restricted {
 		return v, nil
 	}
-	for _, mv := range v.Plan.Moves {
+	v.ShowAll = r.URL.Query().Get("all") == "1"
+	shown := func(n int) int {
+		if v.ShowAll {
+			return n
+		}
+		return min(n, workloadShown)
+	}
+	v.MovesTotal, v.UnassignedTotal, v.ExemptTotal = len(v.Plan.Moves), len(w.Unassigned), len(w.Exempt)
+	for _, mv := range v.Plan.Moves[:shown(len(v.Plan.Moves))] {
 		v.Moves = append(v.Moves, moveRow{Move: mv, FromName: names[mv.FromID], ToName: names[mv.ToID]})
 	}
 	orphan := func(a staffing.Account) orphanRow {
@@ -192,10 +210,10 @@ func (h *handler) workload(r *http.Request) (workloadView, error) {
 		}
 		return o
 	}
-	for _, a := range w.Unassigned {
+	for _, a := range w.Unassigned[:shown(len(w.Unassigned))] {
 		v.Unassigned = append(v.Unassigned, orphan(a))
 	}
-	for _, a := range w.Exempt {
+	for _, a := range w.Exempt[:shown(len(w.Exempt))] {
 		v.Exempt = append(v.Exempt, orphanRow{Account: a, Load: w.Load(a)})
 	}
 	v.Choices = slices.Clone(v.Rows)
