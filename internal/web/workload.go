@@ -119,7 +119,7 @@ type workloadView struct {
 	MovesTotal, UnassignedTotal, ExemptTotal int
 	ShowAll                                  bool
 	Choices                                  []managerRow // managers to assign to, most spare first
-	Policy     policyForm
+	Policy                                   policyForm
 
 	board staffing.Workload
 }
