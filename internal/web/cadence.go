@@ -409,6 +409,9 @@ type adherenceView struct {
 	TrendLimit   int
 	// ExportCSV and ExportXLSX download the table as grouped and sorted.
 	ExportCSV, ExportXLSX string
+	// Cap cuts Groups to its first rows on the page (by account lists
+	// every account); the exports keep every group.
+	Cap capped
 }
 
 // trendLimit is the most stakeholders /adherence draws a trend for.
@@ -493,6 +496,7 @@ func (h *handler) adherencePage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	v.Groups, v.Cap = capRows(r, v.Groups)
 	q := v.Q
 	// The trend: adherence at each month end, from every check-in since
 	// the longest interval before the first month. Its cost grows with the

@@ -193,6 +193,9 @@ type healthListView struct {
 	CanSetPolicy bool
 	// ExportCSV and ExportXLSX download the table as sorted.
 	ExportCSV, ExportXLSX string
+	// Cap and AlertCap cut Rows and Alerts to their first rows on the
+	// page; the band counts and the exports cover every account.
+	Cap, AlertCap capped
 }
 
 // healthList builds the page's table: the customer accounts visible to the
@@ -278,6 +281,8 @@ func (h *handler) healthPage(w http.ResponseWriter, r *http.Request) {
 		av.CanClose = h.guard.CanEdit(ctx, a.AccountID, access.PartAccount) == nil
 		v.Alerts = append(v.Alerts, av)
 	}
+	v.Rows, v.Cap = capRows(r, v.Rows)
+	v.Alerts, v.AlertCap = capRows(r, v.Alerts)
 	h.render(w, r, http.StatusOK, "health", v)
 }
 

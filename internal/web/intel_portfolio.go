@@ -29,6 +29,9 @@ type coverageView struct {
 	CSVURL    string
 	// ExportCSV and ExportXLSX download the findings as filtered.
 	ExportCSV, ExportXLSX string
+	// Cap cuts Findings (as filtered) to its first rows on the page; the
+	// chips' counts and the exports cover every finding.
+	Cap capped
 }
 
 type ruleChip struct {
@@ -86,10 +89,18 @@ func (h *handler) intelCoveragePage(w http.ResponseWriter, r *http.Request) {
 	for _, ru := range intel.Rules {
 		v.Rules = append(v.Rules, ruleChip{Rule: ru, Label: intel.RuleLabel(ru), Count: counts[ru], URL: coverageURL("/coverage", string(ru), o.QuietDays)})
 	}
-	for _, f := range fs {
-		if rule == "" || f.Rule == rule {
-			v.Findings = append(v.Findings, findingOf(f))
+	shown := fs
+	if rule != "" {
+		shown = nil
+		for _, f := range fs {
+			if f.Rule == rule {
+				shown = append(shown, f)
+			}
 		}
+	}
+	shown, v.Cap = capRows(r, shown)
+	for _, f := range shown {
+		v.Findings = append(v.Findings, findingOf(f))
 	}
 	h.render(w, r, http.StatusOK, "intel_coverage", v)
 }

@@ -37,6 +37,9 @@ type surveysView struct {
 	Accounts  []staffing.Account
 	Tiers     []string
 	Created   bool
+	// Cap cuts Campaigns to its first rows on the page; the export keeps
+	// every campaign.
+	Cap capped
 }
 
 var surveyLabels = map[string]string{"name": "Name", "year": "Year", "opens_on": "Opens on", "closes_on": "Closes on",
@@ -62,6 +65,7 @@ func (h *handler) renderSurveys(w http.ResponseWriter, r *http.Request, status i
 		h.fail(w, r, err)
 		return
 	}
+	v.Campaigns, v.Cap = capRows(r, v.Campaigns)
 	if v.CanManage {
 		st, err := h.db.Staffing(ctx, sc)
 		if err != nil {
