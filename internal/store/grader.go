@@ -251,7 +251,8 @@ func (tx *Tx) computedTiersEffective(orgID, accountID int64) (portfolio.Tier, er
 // reviews table.
 func (tx *Tx) reviewDays(orgID int64, today account.Date) (held, next map[int64]account.Date, err error) {
 	held, next = map[int64]account.Date{}, map[int64]account.Date{}
-	touches, err := tx.int64s(`SELECT account_id, MAX(occurred_at) FROM `+tx.fullScan("touches")+`
+	// touches_reviews (00017) holds just these rows, in account order.
+	touches, err := tx.int64s(`SELECT account_id, MAX(occurred_at) FROM touches
 		WHERE org_id = $1 AND kind = 'business_review' GROUP BY account_id`, orgID)
 	if err != nil {
 		return nil, nil, err
