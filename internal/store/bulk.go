@@ -873,30 +873,17 @@ func (w *BulkWriter) writeCheckins() error {
 	if w.checkinTrigger == "" {
 		return nil
 	}
-	cols := []string{"org_id", "stakeholder_id", "last_at", "prev_at"}
-	ncol := len(cols) - 1 // org_id is spelt out
-	args := make([]any, 0, bulkMaxParams/ncol*ncol)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		_, err := w.tx.ExecContext(w.ctx, w.tx.db.bulkInsertSQL("cadence_checkins", cols, len(args)/ncol, w.sc.OrgID), args...)
-		args = args[:0]
-		return err
-	}
+	b := w.orgRows("cadence_checkins", []string{"org_id", "stakeholder_id", "last_at", "prev_at"}, "")
 	first := w.tables[bStakeholders].first
 	for i, c := range w.checkins {
 		if !c.seen {
 			continue
 		}
-		args = append(args, first+int64(i), c.last, c.prev)
-		if len(args) == cap(args) {
-			if err := flush(); err != nil {
-				return fmt.Errorf("write cadence check-ins: %w", err)
-			}
+		if err := b.add(first+int64(i), c.last, c.prev); err != nil {
+			return fmt.Errorf("write cadence check-ins: %w", err)
 		}
 	}
-	if err := flush(); err != nil {
+	if err := b.flush(); err != nil {
 		return fmt.Errorf("write cadence check-ins: %w", err)
 	}
 	if _, err := w.tx.ExecContext(w.ctx, w.checkinTrigger); err != nil {
@@ -930,32 +917,19 @@ func (w *BulkWriter) writeContacts() error {
 		}
 		return cmp.Compare(a.person, b.person)
 	})
-	cols := []string{"org_id", "account_id", "person_id", "last_touch_at", "touches"}
 	latest := "MAX(account_contacts.last_touch_at, excluded.last_touch_at)"
 	if w.tx.db.dialect == Postgres {
 		latest = "GREATEST(account_contacts.last_touch_at, excluded.last_touch_at)"
 	}
-	upsert := " ON CONFLICT (org_id, account_id, person_id) DO UPDATE SET touches = account_contacts.touches + excluded.touches, last_touch_at = " + latest
-	ncol := len(cols) - 1 // org_id is spelt out
-	args := make([]any, 0, bulkMaxParams/ncol*ncol)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		_, err := w.tx.ExecContext(w.ctx, w.tx.db.bulkInsertSQL("account_contacts", cols, len(args)/ncol, w.sc.OrgID)+upsert, args...)
-		args = args[:0]
-		return err
-	}
+	b := w.orgRows("account_contacts", []string{"org_id", "account_id", "person_id", "last_touch_at", "touches"},
+		" ON CONFLICT (org_id, account_id, person_id) DO UPDATE SET touches = account_contacts.touches + excluded.touches, last_touch_at = "+latest)
 	for _, k := range keys {
 		c := w.contacts[k]
-		args = append(args, k.account, k.person, c.last, c.touches)
-		if len(args) == cap(args) {
-			if err := flush(); err != nil {
-				return fmt.Errorf("write account contacts: %w", err)
-			}
+		if err := b.add(k.account, k.person, c.last, c.touches); err != nil {
+			return fmt.Errorf("write account contacts: %w", err)
 		}
 	}
-	if err := flush(); err != nil {
+	if err := b.flush(); err != nil {
 		return fmt.Errorf("write account contacts: %w", err)
 	}
 	w.contacts = nil
@@ -963,4 +937,40 @@ func (w *BulkWriter) writeContacts() error {
 		return fmt.Errorf("restore the account contacts trigger after the bulk load: %w", err)
 	}
 	return nil
+}
+
+// orgRowBatch writes rows of one table of the load's organisation in
+// multi-row INSERTs (bulkInsertSQL: the org id spelt out, then suffix, such
+// as an ON CONFLICT clause), for what finish computes itself.
+type orgRowBatch struct {
+	w      *BulkWriter
+	table  string
+	cols   []string // org_id first
+	suffix string
+	args   []any
+}
+
+func (w *BulkWriter) orgRows(table string, cols []string, suffix string) *orgRowBatch {
+	ncol := len(cols) - 1 // org_id is spelt out
+	return &orgRowBatch{w: w, table: table, cols: cols, suffix: suffix, args: make([]any, 0, bulkMaxParams/ncol*ncol)}
+}
+
+// add queues one row's values (without org_id), writing when a statement is full.
+func (b *orgRowBatch) add(vals ...any) error {
+	b.args = append(b.args, vals...)
+	if len(b.args) == cap(b.args) {
+		return b.flush()
+	}
+	return nil
+}
+
+// flush writes what is queued.
+func (b *orgRowBatch) flush() error {
+	if len(b.args) == 0 {
+		return nil
+	}
+	q := b.w.tx.db.bulkInsertSQL(b.table, b.cols, len(b.args)/(len(b.cols)-1), b.w.sc.OrgID) + b.suffix
+	_, err := b.w.tx.ExecContext(b.w.ctx, q, b.args...)
+	b.args = b.args[:0]
+	return err
 }
