@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -108,7 +109,6 @@ func (h *handler) newStakeholder(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) createStakeholder(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -125,45 +125,9 @@ func (h *handler) createStakeholder(w http.ResponseWriter, r *http.Request) {
 	}
 	f := readStakeholderForm(r)
 	s := f.stakeholder(0, id)
-	custom, err := h.stakeholderCustom(ctx, 0, r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	invalid := func(err error) {
-		v := stakeholderFormView{page: page{Title: "New stakeholder at " + a.Name}, IsNew: true, Account: a,
-			Action: accountURL(id) + "/stakeholders", Cancel: accountURL(id), Form: f, Custom: custom}
-		if err != nil {
-			v.Errors.fromError(err, stakeholderLabels)
-		}
-		checkCustom(v.Custom, &v.Errors)
-		if v.Errors.Summary == "" {
-			v.Errors.Summary = "The stakeholder was not saved."
-		}
-		h.renderStakeholderForm(w, r, http.StatusUnprocessableEntity, v)
-	}
-	// Custom values are checked first, so that a bad one saves nothing.
-	var probe formErrors
-	vals := checkCustom(slices.Clone(custom), &probe)
-	if probe.Any() {
-		check := s
-		check.Normalize()
-		invalid(check.Validate())
-		return
-	}
-	if err := h.db.CreateStakeholder(ctx, h.guard.Scope(ctx), &s); err != nil {
-		if !formProblem(err) {
-			h.fail(w, r, err)
-			return
-		}
-		invalid(err)
-		return
-	}
-	if err := h.saveStakeholderCustom(ctx, s.ID, id, vals); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, accountURL(id)+"#stakeholders", http.StatusSeeOther)
+	v := stakeholderFormView{page: page{Title: "New stakeholder at " + a.Name}, IsNew: true, Account: a,
+		Action: accountURL(id) + "/stakeholders", Cancel: accountURL(id), Form: f}
+	h.saveStakeholderForm(w, r, v, &s, "The stakeholder was not saved.", h.db.CreateStakeholder)
 }
 
 // editableStakeholder loads stakeholder id and its account, if the principal
@@ -201,7 +165,6 @@ func (h *handler) editStakeholder(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) updateStakeholder(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	old, a, err := h.editableStakeholder(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -213,33 +176,43 @@ func (h *handler) updateStakeholder(w http.ResponseWriter, r *http.Request) {
 	}
 	f := readStakeholderForm(r)
 	s := f.stakeholder(old.ID, old.AccountID)
-	custom, err := h.stakeholderCustom(ctx, old.ID, r)
+	v := stakeholderFormView{page: page{Title: "Edit " + old.Name}, Account: a, ID: old.ID,
+		Action: stakeholderURL(old.ID) + "/edit", Cancel: accountURL(a.ID), Form: f}
+	h.saveStakeholderForm(w, r, v, &s, "The changes were not saved.", h.db.UpdateStakeholder)
+}
+
+// saveStakeholderForm saves a posted stakeholder form (create or update)
+// with its custom values, and answers the account page, or the form again
+// with what to fix. Custom values are checked first, so that a bad one saves
+// nothing.
+func (h *handler) saveStakeholderForm(w http.ResponseWriter, r *http.Request, v stakeholderFormView, s *account.Stakeholder,
+	summary string, save func(context.Context, account.Scope, *account.Stakeholder) error) {
+	ctx := r.Context()
+	custom, err := h.stakeholderCustom(ctx, s.ID, r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	v.Custom = custom
 	invalid := func(err error) {
-		v := stakeholderFormView{page: page{Title: "Edit " + old.Name}, Account: a, ID: old.ID,
-			Action: stakeholderURL(old.ID) + "/edit", Cancel: accountURL(a.ID), Form: f, Custom: custom}
 		if err != nil {
 			v.Errors.fromError(err, stakeholderLabels)
 		}
 		checkCustom(v.Custom, &v.Errors)
 		if v.Errors.Summary == "" {
-			v.Errors.Summary = "The changes were not saved."
+			v.Errors.Summary = summary
 		}
 		h.renderStakeholderForm(w, r, http.StatusUnprocessableEntity, v)
 	}
-	// Custom values are checked first, so that a bad one saves nothing.
 	var probe formErrors
 	vals := checkCustom(slices.Clone(custom), &probe)
 	if probe.Any() {
-		check := s
+		check := *s
 		check.Normalize()
 		invalid(check.Validate())
 		return
 	}
-	if err := h.db.UpdateStakeholder(ctx, h.guard.Scope(ctx), &s); err != nil {
+	if err := save(ctx, h.guard.Scope(ctx), s); err != nil {
 		if !formProblem(err) {
 			h.fail(w, r, err)
 			return
@@ -247,11 +220,11 @@ func (h *handler) updateStakeholder(w http.ResponseWriter, r *http.Request) {
 		invalid(err)
 		return
 	}
-	if err := h.saveStakeholderCustom(ctx, old.ID, a.ID, vals); err != nil {
+	if err := h.saveStakeholderCustom(ctx, s.ID, s.AccountID, vals); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, accountURL(a.ID)+"#stakeholders", http.StatusSeeOther)
+	http.Redirect(w, r, accountURL(s.AccountID)+"#stakeholders", http.StatusSeeOther)
 }
 
 func (h *handler) confirmDeleteStakeholder(w http.ResponseWriter, r *http.Request) {
