@@ -38,6 +38,28 @@ type problemFilter struct {
 	Severity, State, Q string
 }
 
+func readProblemFilter(q url.Values) problemFilter {
+	return problemFilter{Severity: q.Get("severity"), State: q.Get("state"), Q: strings.TrimSpace(q.Get("q"))}
+}
+
+// match reports whether the page (and its export) lists p.
+func (f problemFilter) match(p store.BoardProblem) bool {
+	return (f.Severity == "" || string(p.Severity) == f.Severity) &&
+		(f.State == "" || string(p.Standing.State) == f.State) &&
+		(f.Q == "" || strings.Contains(strings.ToLower(p.Title+" "+p.AccountName), strings.ToLower(f.Q)))
+}
+
+// ExportURL is the export of what the filter lists, in format.
+func (f problemFilter) ExportURL(format string) string {
+	q := url.Values{"format": {format}}
+	for k, v := range map[string]string{"severity": f.Severity, "state": f.State, "q": f.Q} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return "/problems/export?" + q.Encode()
+}
+
 // ageOf says how long ago t was, in days or hours.
 func ageOf(t, now time.Time) string {
 	d := now.Sub(t)
@@ -69,7 +91,7 @@ func (h *handler) problemsPage(w http.ResponseWriter, r *http.Request) {
 	now := h.now()
 	q := r.URL.Query()
 	v := problemsView{page: page{Title: "Problems", Section: "outcomes"}, Severities: outcome.Severities,
-		Filter: problemFilter{Severity: q.Get("severity"), State: q.Get("state"), Q: strings.TrimSpace(q.Get("q"))}}
+		Filter: readProblemFilter(q)}
 	switch q.Get("done") {
 	case "created":
 		v.Notice = "The problem is recorded."
@@ -89,13 +111,7 @@ func (h *handler) problemsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, p := range v.Board.Open {
-		if v.Filter.Severity != "" && string(p.Severity) != v.Filter.Severity {
-			continue
-		}
-		if v.Filter.State != "" && string(p.Standing.State) != v.Filter.State {
-			continue
-		}
-		if v.Filter.Q != "" && !strings.Contains(strings.ToLower(p.Title+" "+p.AccountName), strings.ToLower(v.Filter.Q)) {
+		if !v.Filter.match(p) {
 			continue
 		}
 		row := problemRow{BoardProblem: p, Age: ageOf(p.OpenedAt, now), Owner: nameOf(names, p.OwnerID)}
@@ -606,7 +622,11 @@ func (h *handler) exportProblems(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var rows [][]any
+	f := readProblemFilter(r.URL.Query())
 	for _, p := range b.Open {
+		if !f.match(p) {
+			continue
+		}
 		rows = append(rows, []any{p.ID, p.AccountName, p.Title, string(p.Severity), string(p.Status), string(p.Standing.State),
 			p.OpenedAt.In(h.loc()).Format(localTime), p.Standing.Due.In(h.loc()).Format(localTime), nameOf(names, p.OwnerID), p.Escalation})
 	}

@@ -113,6 +113,15 @@ func TestProblemsRenewalsAndSettingsPages(t *testing.T) {
 				t.Errorf("%s: %d", p, r.status)
 			}
 		}
+		// The problems export lists what the page is filtered to.
+		all := strings.Count(f.get("/problems/export?format=csv").body, "\n")
+		if none := strings.Count(f.get("/problems/export?format=csv&q=no-such-problem").body, "\n"); all < 2 || none != 1 {
+			t.Errorf("problems export: %d lines unfiltered, %d for a search matching nothing (want the header alone)", all, none)
+		}
+		pg := f.get("/problems?severity=high&q=x").body
+		if i := strings.Index(pg, `href="/problems/export?`); i < 0 || !strings.Contains(pg[i:i+80], "severity=high") || !strings.Contains(pg[i:i+80], "q=x") {
+			t.Errorf("the problems page does not carry its filter to the export link: %q", pg[max(0, strings.Index(pg, "/problems/export")-20):][:200])
+		}
 		if r = f.get("/renewals/export?format=csv&within=180"); !strings.Contains(r.body, "Hooli") {
 			t.Errorf("CSV lacks Hooli: %s", r.body)
 		}
