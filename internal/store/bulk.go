@@ -701,12 +701,20 @@ func (w *BulkWriter) write(b *bulkBatch) error {
 // numbered parameters costs O(n²) to bind — three quarters of the load's time
 // before this (measured). PostgreSQL needs "$N".
 func (db *DB) insertSQL(table string, cols []string, rows int) string {
+	return db.literalInsertSQL(table, nil, nil, cols, rows)
+}
+
+// literalInsertSQL is insertSQL with columns whose value is the same in
+// every row (litCols, valued lits) written into the statement rather than
+// bound; see bulkInsertSQL. lits must be our own values, never user text.
+func (db *DB) literalInsertSQL(table string, litCols, lits, cols []string, rows int) string {
 	var sb strings.Builder
-	sb.Grow(32 + rows*len(cols)*7)
+	row := strings.Join(lits, ", ")
+	sb.Grow(32 + rows*(len(row)+len(cols)*7))
 	sb.WriteString("INSERT INTO ")
 	sb.WriteString(table)
 	sb.WriteString(" (")
-	sb.WriteString(strings.Join(cols, ", "))
+	sb.WriteString(strings.Join(append(slices.Clone(litCols), cols...), ", "))
 	sb.WriteString(") VALUES ")
 	n := 0
 	for r := range rows {
@@ -714,8 +722,9 @@ func (db *DB) insertSQL(table string, cols []string, rows int) string {
 			sb.WriteString(", ")
 		}
 		sb.WriteByte('(')
+		sb.WriteString(row)
 		for c := range cols {
-			if c > 0 {
+			if c > 0 || row != "" {
 				sb.WriteString(", ")
 			}
 			n++
@@ -738,34 +747,7 @@ func (db *DB) insertSQL(table string, cols []string, rows int) string {
 // us: a call into SQLite, a lock, a conversion (measured, BENCHMARKS.md).
 // org is our own integer, never user text, so spelling it out is safe.
 func (db *DB) bulkInsertSQL(table string, cols []string, rows int, org int64) string {
-	var sb strings.Builder
-	lit := strconv.FormatInt(org, 10)
-	sb.Grow(32 + rows*(len(lit)+len(cols)*7))
-	sb.WriteString("INSERT INTO ")
-	sb.WriteString(table)
-	sb.WriteString(" (")
-	sb.WriteString(strings.Join(cols, ", "))
-	sb.WriteString(") VALUES ")
-	n := 0
-	for r := range rows {
-		if r > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteByte('(')
-		sb.WriteString(lit)
-		for range cols[1:] {
-			sb.WriteString(", ")
-			n++
-			if db.dialect == SQLite {
-				sb.WriteByte('?')
-			} else {
-				sb.WriteByte('$')
-				sb.WriteString(itoa(n))
-			}
-		}
-		sb.WriteByte(')')
-	}
-	return sb.String()
+	return db.literalInsertSQL(table, cols[:1], []string{strconv.FormatInt(org, 10)}, cols[1:], rows)
 }
 
 // finish writes what is left, rebuilds the dropped indexes, advances

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -83,14 +82,11 @@ func newImportRows(orgID, now int64) *importRows {
 // insertSQL is the multi-row INSERT of rows rows of b: DB.insertSQL's
 // statement with b's constant columns as literals.
 func (b *rowBuffer) insertSQL(db *DB, rows int) string {
-	q := db.insertSQL(b.table, b.cols, rows)
-	head, values, _ := strings.Cut(q, ") VALUES ")
 	lits := make([]string, len(b.values))
 	for i, v := range b.values {
 		lits[i] = strconv.FormatInt(v, 10)
 	}
-	row := ", " + strings.Join(lits, ", ") + ")"
-	return head + ", " + strings.Join(b.consts, ", ") + ") VALUES " + strings.ReplaceAll(values, ")", row)
+	return db.literalInsertSQL(b.table, b.consts, lits, b.cols, rows)
 }
 
 func (r *importRows) buffers() []*rowBuffer {
