@@ -193,56 +193,65 @@ func entitySQL(entity string) string {
 // may be edited.
 func (db *DB) SetCustomValues(ctx context.Context, sc account.Scope, entity string, recordID, accountID int64, values map[string]string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		fields, err := tx.customFields(sc.OrgID, entity)
-		if err != nil {
-			return err
-		}
-		byKey := map[string]exchange.CustomField{}
-		for _, f := range fields {
-			byKey[f.Key] = f
-		}
-		e := &account.Error{Code: account.EINVALID, Message: "Some custom fields have invalid values."}
-		clean := map[string]string{}
-		for k, v := range values {
-			f, ok := byKey[k]
-			if !ok {
-				e.Fields = append(e.Fields, account.FieldError{Field: "cf_" + k, Message: "is not a custom field"})
-				continue
-			}
-			cv, err := f.Value(v, nil)
-			if err != nil {
-				e.Fields = append(e.Fields, account.FieldError{Field: "cf_" + k, Message: err.Error()})
-				continue
-			}
-			clean[k] = cv
-		}
-		if len(e.Fields) > 0 {
-			return e
-		}
-		oldAll, err := tx.customValues(sc.OrgID, entity, []int64{recordID})
-		if err != nil {
-			return err
-		}
-		old := oldAll[recordID]
-		next := maps.Clone(old)
-		if next == nil {
-			next = map[string]string{}
-		}
-		for k, v := range clean {
-			if v == "" {
-				delete(next, k)
-			} else {
-				next[k] = v
-			}
-		}
-		if maps.Equal(old, next) {
-			return nil
-		}
-		if err := tx.writeCustomValues(sc.OrgID, byKey, recordID, clean); err != nil {
-			return err
-		}
-		return tx.audit(sc, "update_fields", entity, recordID, accountID, old, next)
+		return tx.setCustomValues(sc, entity, recordID, accountID, values)
 	})
+}
+
+// setCustomValues is SetCustomValues inside tx: a record and its custom
+// values are saved in one transaction (see CreateStakeholderWithValues).
+func (tx *Tx) setCustomValues(sc account.Scope, entity string, recordID, accountID int64, values map[string]string) error {
+	if len(values) == 0 {
+		return nil
+	}
+	fields, err := tx.customFields(sc.OrgID, entity)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]exchange.CustomField{}
+	for _, f := range fields {
+		byKey[f.Key] = f
+	}
+	e := &account.Error{Code: account.EINVALID, Message: "Some custom fields have invalid values."}
+	clean := map[string]string{}
+	for k, v := range values {
+		f, ok := byKey[k]
+		if !ok {
+			e.Fields = append(e.Fields, account.FieldError{Field: "cf_" + k, Message: "is not a custom field"})
+			continue
+		}
+		cv, err := f.Value(v, nil)
+		if err != nil {
+			e.Fields = append(e.Fields, account.FieldError{Field: "cf_" + k, Message: err.Error()})
+			continue
+		}
+		clean[k] = cv
+	}
+	if len(e.Fields) > 0 {
+		return e
+	}
+	oldAll, err := tx.customValues(sc.OrgID, entity, []int64{recordID})
+	if err != nil {
+		return err
+	}
+	old := oldAll[recordID]
+	next := maps.Clone(old)
+	if next == nil {
+		next = map[string]string{}
+	}
+	for k, v := range clean {
+		if v == "" {
+			delete(next, k)
+		} else {
+			next[k] = v
+		}
+	}
+	if maps.Equal(old, next) {
+		return nil
+	}
+	if err := tx.writeCustomValues(sc.OrgID, byKey, recordID, clean); err != nil {
+		return err
+	}
+	return tx.audit(sc, "update_fields", entity, recordID, accountID, old, next)
 }
 
 // writeCustomValues upserts (or, for "", deletes) values by key.

@@ -69,6 +69,13 @@ func (db *DB) Stakeholders(ctx context.Context, sc account.Scope, f account.Stak
 
 // CreateStakeholder validates and inserts s.
 func (db *DB) CreateStakeholder(ctx context.Context, sc account.Scope, s *account.Stakeholder) error {
+	return db.CreateStakeholderWithValues(ctx, sc, s, nil)
+}
+
+// CreateStakeholderWithValues validates and inserts s with its custom
+// values (as SetCustomValues takes them) in one transaction: a bad value
+// saves neither.
+func (db *DB) CreateStakeholderWithValues(ctx context.Context, sc account.Scope, s *account.Stakeholder, custom map[string]string) error {
 	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return err
@@ -84,12 +91,21 @@ func (db *DB) CreateStakeholder(ctx context.Context, sc account.Scope, s *accoun
 		if err != nil {
 			return err
 		}
-		return tx.audit(sc, "create", "stakeholder", s.ID, s.AccountID, nil, s)
+		if err := tx.audit(sc, "create", "stakeholder", s.ID, s.AccountID, nil, s); err != nil {
+			return err
+		}
+		return tx.setCustomValues(sc, "stakeholder", s.ID, s.AccountID, custom)
 	})
 }
 
 // UpdateStakeholder replaces every editable field of stakeholder s.ID.
 func (db *DB) UpdateStakeholder(ctx context.Context, sc account.Scope, s *account.Stakeholder) error {
+	return db.UpdateStakeholderWithValues(ctx, sc, s, nil)
+}
+
+// UpdateStakeholderWithValues is UpdateStakeholder and SetCustomValues in
+// one transaction.
+func (db *DB) UpdateStakeholderWithValues(ctx context.Context, sc account.Scope, s *account.Stakeholder, custom map[string]string) error {
 	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return err
@@ -109,7 +125,10 @@ func (db *DB) UpdateStakeholder(ctx context.Context, sc account.Scope, s *accoun
 		if err != nil {
 			return err
 		}
-		return tx.audit(sc, "update", "stakeholder", s.ID, s.AccountID, &old, s)
+		if err := tx.audit(sc, "update", "stakeholder", s.ID, s.AccountID, &old, s); err != nil {
+			return err
+		}
+		return tx.setCustomValues(sc, "stakeholder", s.ID, s.AccountID, custom)
 	})
 }
 

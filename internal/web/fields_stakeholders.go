@@ -53,14 +53,6 @@ func checkCustom(vs []customValueView, errs *formErrors) map[string]string {
 	return out
 }
 
-// saveStakeholderCustom saves checked values of stakeholder id.
-func (h *handler) saveStakeholderCustom(ctx context.Context, id, accountID int64, vals map[string]string) error {
-	if len(vals) == 0 {
-		return nil
-	}
-	return h.db.SetCustomValues(ctx, h.guard.Scope(ctx), "stakeholder", id, accountID, vals)
-}
-
 // stakeholderValues loads the non-empty custom values of the account's
 // stakeholders for its page: stakeholder id → values in field order.
 func (h *handler) stakeholderValues(ctx context.Context, sc account.Scope, accountID int64) (map[int64][]customValueView, error) {

@@ -127,7 +127,7 @@ func (h *handler) createStakeholder(w http.ResponseWriter, r *http.Request) {
 	s := f.stakeholder(0, id)
 	v := stakeholderFormView{page: page{Title: "New stakeholder at " + a.Name}, IsNew: true, Account: a,
 		Action: accountURL(id) + "/stakeholders", Cancel: accountURL(id), Form: f}
-	h.saveStakeholderForm(w, r, v, &s, "The stakeholder was not saved.", h.db.CreateStakeholder)
+	h.saveStakeholderForm(w, r, v, &s, "The stakeholder was not saved.", h.db.CreateStakeholderWithValues)
 }
 
 // editableStakeholder loads stakeholder id and its account, if the principal
@@ -178,15 +178,16 @@ func (h *handler) updateStakeholder(w http.ResponseWriter, r *http.Request) {
 	s := f.stakeholder(old.ID, old.AccountID)
 	v := stakeholderFormView{page: page{Title: "Edit " + old.Name}, Account: a, ID: old.ID,
 		Action: stakeholderURL(old.ID) + "/edit", Cancel: accountURL(a.ID), Form: f}
-	h.saveStakeholderForm(w, r, v, &s, "The changes were not saved.", h.db.UpdateStakeholder)
+	h.saveStakeholderForm(w, r, v, &s, "The changes were not saved.", h.db.UpdateStakeholderWithValues)
 }
 
 // saveStakeholderForm saves a posted stakeholder form (create or update)
 // with its custom values, and answers the account page, or the form again
-// with what to fix. Custom values are checked first, so that a bad one saves
-// nothing.
+// with what to fix. The stakeholder and its custom values are saved in one
+// transaction; custom values are checked first as well, so that every
+// problem of the form shows at once.
 func (h *handler) saveStakeholderForm(w http.ResponseWriter, r *http.Request, v stakeholderFormView, s *account.Stakeholder,
-	summary string, save func(context.Context, account.Scope, *account.Stakeholder) error) {
+	summary string, save func(context.Context, account.Scope, *account.Stakeholder, map[string]string) error) {
 	ctx := r.Context()
 	custom, err := h.stakeholderCustom(ctx, s.ID, r)
 	if err != nil {
@@ -212,16 +213,12 @@ func (h *handler) saveStakeholderForm(w http.ResponseWriter, r *http.Request, v 
 		invalid(check.Validate())
 		return
 	}
-	if err := save(ctx, h.guard.Scope(ctx), s); err != nil {
+	if err := save(ctx, h.guard.Scope(ctx), s, vals); err != nil {
 		if !formProblem(err) {
 			h.fail(w, r, err)
 			return
 		}
 		invalid(err)
-		return
-	}
-	if err := h.saveStakeholderCustom(ctx, s.ID, s.AccountID, vals); err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, accountURL(s.AccountID)+"#stakeholders", http.StatusSeeOther)
