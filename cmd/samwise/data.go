@@ -158,7 +158,15 @@ func (c *importFileCmd) Run(e *env) error {
 	update, finish := importProgress(e.stderr, st.Size(), counter)
 	opts.Progress = func(lines int64) { update(lines) }
 	start := time.Now()
-	b, err := db.Import(e.ctx, sc, p, rd, opts)
+	// Started first and tracked, as the web's background imports are: on
+	// PostgreSQL its heartbeat and progress show on every instance's /data
+	// page (without them a long CLI import would look interrupted there).
+	opts.BatchID, err = db.StartImport(e.ctx, sc, kind, opts.FileName, opts.SkipErrors)
+	if err != nil {
+		finish()
+		return err
+	}
+	b, err := db.TrackedImport(e.ctx, sc, p, rd, opts, st.Size(), counter.n.Load)
 	finish()
 	if rw != nil {
 		rw.Flush()
