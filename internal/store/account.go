@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/samwise-sam/samwise/internal/account"
@@ -225,21 +226,20 @@ func (db *DB) Industries(ctx context.Context, sc account.Scope) ([]string, error
 	return out, err
 }
 
-// inList appends "($2, $3, …)" for ids to q, after the leading orgID argument.
+// inList appends "(7, 12, …)" for ids to q; orgID is the only argument
+// ($1). The ids are integers written as literals: nothing to escape, no limit
+// on how many (PostgreSQL takes at most 65,535 arguments), and no numbered
+// placeholders, whose binding costs O(n²) on SQLite.
 func inList(q string, orgID int64, ids []int64) (string, []any) {
-	var sb strings.Builder
-	sb.WriteString(q)
-	sb.WriteByte('(')
-	args := make([]any, 0, len(ids)+1)
-	args = append(args, orgID)
+	b := make([]byte, 0, len(q)+2+len(ids)*8)
+	b = append(b, q...)
+	b = append(b, '(')
 	for i, id := range ids {
 		if i > 0 {
-			sb.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		args = append(args, id)
-		sb.WriteString("$")
-		sb.WriteString(itoa(len(args)))
+		b = strconv.AppendInt(b, id, 10)
 	}
-	sb.WriteByte(')')
-	return sb.String(), args
+	b = append(b, ')')
+	return string(b), []any{orgID}
 }
