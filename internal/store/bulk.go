@@ -228,6 +228,9 @@ func (db *DB) relaxForBulk(ctx context.Context, conn *sql.Conn, opts BulkOptions
 		{"cache_size", "-262144", ""}, // 256 MiB
 		{"temp_store", "MEMORY", ""},  // statement journals; finish switches to files to rebuild indexes
 		{"threads", "0", ""},          // finish raises it to rebuild indexes
+		// A large touches import turns it on (see importer.goLarge); here
+		// only so that it is put back.
+		{"ignore_check_constraints", "OFF", ""},
 	}
 	if opts.NoSync {
 		pragmas = append(pragmas, struct{ name, bulk, normal string }{"synchronous", "OFF", ""})
