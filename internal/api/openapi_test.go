@@ -143,6 +143,7 @@ func TestEveryOperationAnswersAsDocumented(t *testing.T) {
 		exercisePlans(t, e, acct)
 		exerciseOutcomes(t, e, acct, person)
 		exerciseMeasures(t, e, acct)
+		exerciseSurveyAnswers(t, e, acct, sh)
 		exerciseHealth(t, e, acct)
 
 		call(http.MethodDelete, path("/api/v1/contracts/%d", con), nil, 204)

@@ -185,4 +185,7 @@ func routes(api huma.API, h *handlers) {
 	outcomeRoutes(api, h) // problems, renewals, metrics (outcomes.go)
 	measureRoutes(api, h) // surveys, grader, assessments (measures.go)
 	healthRoutes(api, h)  // health scores and churn risk (health.go)
+
+	// Survey answers received on paper or by phone (survey_answers.go).
+	surveyAnswerRoutes(api, h)
 }

@@ -457,19 +457,16 @@ type BoardProblem struct {
 	Target      outcome.Target
 }
 
-// ProblemBoard is the open problems of the portfolio (or of the accounts a
-// person may see) with their standing against targets, worst first, and
-// how old they are.
+// ProblemBoard is every open problem of the portfolio (or of the accounts
+// a person may see), oldest first, with its standing against targets, and
+// how old they are. The counts cover every open problem; a page showing
+// only the first rows says so (list_cap.go).
 type ProblemBoard struct {
 	Open        []BoardProblem
 	Ages        []outcome.AgeBucket
 	Breached    int
 	Approaching int
-	Truncated   bool // more open problems than shown
 }
-
-// BoardLimit bounds the open problems a board lists.
-const BoardLimit = 500
 
 // OpenProblems loads the ProblemBoard at now; accountID limits it to one
 // account, visibleTo to the accounts a person may see.
@@ -495,7 +492,7 @@ func (db *DB) OpenProblems(ctx context.Context, sc account.Scope, accountID, vis
 			q += ` AND p.account_id IN (SELECT id FROM accounts WHERE org_id = $1 AND owner_id = $` + itoa(n+1) +
 				` UNION SELECT account_id FROM account_team WHERE org_id = $1 AND person_id = $` + itoa(n+1) + `)`
 		}
-		q += ` ORDER BY p.opened_at, p.id LIMIT ` + itoa(BoardLimit+1)
+		q += ` ORDER BY p.opened_at, p.id`
 		var opened []time.Time
 		err = tx.each(q, args, func(r *sql.Rows) error {
 			var bp BoardProblem
@@ -518,9 +515,6 @@ func (db *DB) OpenProblems(ctx context.Context, sc account.Scope, accountID, vis
 		})
 		if err != nil {
 			return err
-		}
-		if len(b.Open) > BoardLimit {
-			b.Open, b.Truncated, opened = b.Open[:BoardLimit], true, opened[:BoardLimit]
 		}
 		b.Ages = outcome.AgeBuckets(opened, now)
 		return nil

@@ -65,18 +65,16 @@ type RenewalFilter struct {
 	Outcome   string       // an outcome, or "none" for still undecided
 	AccountID int64
 	VisibleTo int64
-	Limit     int // at most this many (default and cap 1000)
+	Limit     int  // at most this many (default and cap 1000)
+	All       bool // every renewal, whatever Limit says (exports, a page's "show all")
 }
 
-// Renewals lists the contracts coming up for renewal in a window, soonest
-// first. Pending and cancelled contracts do not renew.
-func (db *DB) Renewals(ctx context.Context, sc account.Scope, f RenewalFilter) ([]Renewal, error) {
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 1000
-	}
-	args := []any{sc.OrgID, f.From.String(), f.To.String()}
+// renewalWhere is the FROM and WHERE clauses of the renewals f selects, with
+// their arguments.
+func renewalWhere(orgID int64, f RenewalFilter) (string, []any) {
+	args := []any{orgID, f.From.String(), f.To.String()}
 	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
-	q := `SELECT ` + renewalCols + ` FROM contracts c JOIN accounts a ON a.org_id = c.org_id AND a.id = c.account_id
+	q := ` FROM contracts c JOIN accounts a ON a.org_id = c.org_id AND a.id = c.account_id
 		WHERE c.org_id = $1 AND c.status IN ('active', 'expired')
 		AND ((c.renewal_date = '' AND c.end_date >= $2 AND c.end_date < $3) OR (c.renewal_date >= $2 AND c.renewal_date < $3))`
 	switch f.Forecast {
@@ -101,16 +99,53 @@ func (db *DB) Renewals(ctx context.Context, sc account.Scope, f RenewalFilter) (
 		q += ` AND c.account_id IN (SELECT id FROM accounts WHERE org_id = $1 AND owner_id = ` + p +
 			` UNION SELECT account_id FROM account_team WHERE org_id = $1 AND person_id = ` + p + `)`
 	}
-	q += ` ORDER BY CASE WHEN c.renewal_date <> '' THEN c.renewal_date ELSE c.end_date END, c.id LIMIT ` + itoa(f.Limit)
+	return q, args
+}
+
+// renewals lists the renewals f selects, soonest first.
+func (tx *Tx) renewals(orgID int64, f RenewalFilter) ([]Renewal, error) {
+	where, args := renewalWhere(orgID, f)
+	q := `SELECT ` + renewalCols + where + ` ORDER BY CASE WHEN c.renewal_date <> '' THEN c.renewal_date ELSE c.end_date END, c.id`
+	if !f.All {
+		if f.Limit <= 0 || f.Limit > 1000 {
+			f.Limit = 1000
+		}
+		q += ` LIMIT ` + itoa(f.Limit)
+	}
 	out := []Renewal{}
-	err := db.read(ctx, func(tx *Tx) error {
-		return tx.each(q, args, func(r *sql.Rows) error {
-			x, err := scanRenewal(r)
-			out = append(out, x)
-			return err
-		})
+	err := tx.each(q, args, func(r *sql.Rows) error {
+		x, err := scanRenewal(r)
+		out = append(out, x)
+		return err
 	})
 	return out, err
+}
+
+// Renewals lists the contracts coming up for renewal in a window, soonest
+// first. Pending and cancelled contracts do not renew.
+func (db *DB) Renewals(ctx context.Context, sc account.Scope, f RenewalFilter) ([]Renewal, error) {
+	var out []Renewal
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		out, err = tx.renewals(sc.OrgID, f)
+		return err
+	})
+	return out, err
+}
+
+// RenewalList is Renewals with how many renewals f selects in all, read in
+// the same transaction: a page shows the first rows and the true count.
+func (db *DB) RenewalList(ctx context.Context, sc account.Scope, f RenewalFilter) ([]Renewal, int, error) {
+	var out []Renewal
+	total := 0
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		where, args := renewalWhere(sc.OrgID, f)
+		if err := tx.QueryRow(`SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
+			return err
+		}
+		out, err = tx.renewals(sc.OrgID, f)
+		return err
+	})
+	return out, total, err
 }
 
 // Renewal returns one contract's renewal.

@@ -497,6 +497,7 @@ type SurveyAnswer struct {
 
 // AnswerFilter narrows SurveyAnswers.
 type AnswerFilter struct {
+	ID         int64 // one answer
 	CampaignID int64
 	AccountID  int64
 	VisibleTo  int64 // need-to-know: only accounts this person owns or is on the team of
@@ -517,6 +518,10 @@ func (db *DB) SurveyAnswers(ctx context.Context, sc account.Scope, f AnswerFilte
 			LEFT JOIN people m ON m.org_id = a.org_id AND m.id = a.owner_id
 			WHERE r.org_id = $1`
 		args := []any{sc.OrgID}
+		if f.ID != 0 {
+			args = append(args, f.ID)
+			q += ` AND r.id = $` + itoa(len(args))
+		}
 		if f.CampaignID != 0 {
 			args = append(args, f.CampaignID)
 			q += ` AND r.campaign_id = $` + itoa(len(args))

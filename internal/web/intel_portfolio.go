@@ -76,30 +76,30 @@ func (h *handler) coverageFindings(r *http.Request) ([]intel.Finding, intel.Rule
 	return fs, rule, o, err
 }
 
+// intelCoveragePage counts the findings per rule and lists the first of
+// those filtered (all with ?all=1). The list is read a page at a time
+// (store.CoverageList): at 100,000 accounts the rules over every matrix took
+// 12 s of CPU for a page of 100 rows.
 func (h *handler) intelCoveragePage(w http.ResponseWriter, r *http.Request) {
-	fs, rule, o, err := h.coverageFindings(r)
+	rule, o := coverageQuery(r.URL.Query())
+	ctx := r.Context()
+	limit := listShown
+	if showAll(r) {
+		limit = -1
+	}
+	list, err := h.db.CoverageList(ctx, h.guard.Scope(ctx), h.mapScope(r), h.today(), o, h.loc(), rule, limit)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	counts := intel.CountByRule(fs)
-	v := coverageView{page: page{Title: "Coverage", Section: "intel"}, Rule: string(rule), Total: len(fs), QuietDays: o.QuietDays,
-		Restrict: h.guard.VisibleTo(r.Context()) != 0, CSVURL: coverageURL("/coverage.csv", string(rule), o.QuietDays)}
+	v := coverageView{page: page{Title: "Coverage", Section: "intel"}, Rule: string(rule), Total: list.Total, QuietDays: o.QuietDays,
+		Restrict: h.guard.VisibleTo(ctx) != 0, CSVURL: coverageURL("/coverage.csv", string(rule), o.QuietDays)}
 	v.ExportCSV, v.ExportXLSX = coverageExportURL(string(rule), o.QuietDays, "csv"), coverageExportURL(string(rule), o.QuietDays, "xlsx")
 	for _, ru := range intel.Rules {
-		v.Rules = append(v.Rules, ruleChip{Rule: ru, Label: intel.RuleLabel(ru), Count: counts[ru], URL: coverageURL("/coverage", string(ru), o.QuietDays)})
+		v.Rules = append(v.Rules, ruleChip{Rule: ru, Label: intel.RuleLabel(ru), Count: list.Counts[ru], URL: coverageURL("/coverage", string(ru), o.QuietDays)})
 	}
-	shown := fs
-	if rule != "" {
-		shown = nil
-		for _, f := range fs {
-			if f.Rule == rule {
-				shown = append(shown, f)
-			}
-		}
-	}
-	shown, v.Cap = capRows(r, shown)
-	for _, f := range shown {
+	v.Cap = capOf(r, list.Matching)
+	for _, f := range list.Findings {
 		v.Findings = append(v.Findings, findingOf(f))
 	}
 	h.render(w, r, http.StatusOK, "intel_coverage", v)

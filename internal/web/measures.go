@@ -110,18 +110,14 @@ func (h *handler) measuresPage(w http.ResponseWriter, r *http.Request) {
 	v.Portfolio = measure.Summarise(grades)
 	v.DoingWell, v.WorkOn, v.AtRisk = v.Portfolio.Bands[measure.DoingWell], v.Portfolio.Bands[measure.WorkOn], v.Portfolio.Bands[measure.AtRisk]
 	v.GradeChart = gradeChart(v.Portfolio.Distribution)
-	slices.SortStableFunc(grades, func(a, b measure.Grade) int { return cmp.Compare(a.Score, b.Score) })
-	for i, g := range grades {
-		if i == lowestShown {
-			v.MoreGrades = len(grades) - lowestShown
-			break
-		}
+	for _, g := range lowestGrades(grades, lowestShown) {
 		row := gradeRow{Grade: g, Failing: g.Failing()}
 		if len(row.Failing) > failingShown {
 			row.More, row.Failing = len(row.Failing)-failingShown, row.Failing[:failingShown]
 		}
 		v.Lowest = append(v.Lowest, row)
 	}
+	v.MoreGrades = len(grades) - len(v.Lowest)
 
 	answers, err := h.db.SurveyAnswers(ctx, sc, store.AnswerFilter{VisibleTo: visible})
 	if err != nil {
@@ -185,6 +181,32 @@ func (h *handler) measuresPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.RoundChart = assessmentChart(names, results)
 	h.render(w, r, http.StatusOK, "measures", v)
+}
+
+// lowestGrades returns the first n of grades ordered by score, lowest first,
+// keeping their order within a score, as a stable sort would, without
+// sorting them all: a portfolio may hold 100,000 grades and scores take at
+// most eleven values.
+func lowestGrades(grades []measure.Grade, n int) []measure.Grade {
+	var scores []int
+	for _, g := range grades {
+		if !slices.Contains(scores, g.Score) {
+			scores = append(scores, g.Score)
+		}
+	}
+	slices.Sort(scores)
+	out := make([]measure.Grade, 0, min(n, len(grades)))
+	for _, score := range scores {
+		for _, g := range grades {
+			if len(out) == cap(out) {
+				return out
+			}
+			if g.Score == score {
+				out = append(out, g)
+			}
+		}
+	}
+	return out
 }
 
 func (h *handler) followUps(r *http.Request, f store.FollowUpFilter) ([]followUpRow, error) {

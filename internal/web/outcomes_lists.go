@@ -27,7 +27,8 @@ type problemsView struct {
 	page
 	Notice      string
 	Board       store.ProblemBoard
-	Rows        []problemRow
+	Rows        []problemRow // the first rows of those the filter matches (list_cap.go)
+	Cap         capped
 	Resolved    []problemRow // recently resolved and avoided, newest first
 	Filter      problemFilter
 	Severities  []outcome.Severity
@@ -122,6 +123,7 @@ func (h *handler) problemsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	v.Rows, v.Cap = capRows(r, v.Rows)
 	done, _, err := h.db.Problems(ctx, sc, store.ProblemFilter{Page: account.Page{Limit: 10, Sort: "-updated_at", VisibleTo: h.guard.VisibleTo(ctx)},
 		Status: "resolved"})
 	if err != nil {
@@ -458,13 +460,62 @@ type renewalsView struct {
 	Within          int
 	Forecast        string
 	Tabs            []windowTab
-	Rows            []renewalRow
-	AtRisk          []renewalRow
+	Rows            []renewalRow // the window's first rows (list_cap.go)
+	Cap             capped
+	AtRisk          []renewalRow // the first renewals forecast at risk
+	AtRiskCap       capped
 	Currency        string
 	Forecasts       []outcome.Forecast
 	Outcomes        []outcome.RenewalOutcome
-	Truncated       bool
-	ExportQuery     string
+	Query           string // within, forecast and all: where a saved renewal returns to
+}
+
+// renewalWindow selects the renewals of the calendar's window.
+func renewalWindow(today account.Date, within int, forecast string, visible int64) store.RenewalFilter {
+	return store.RenewalFilter{From: today, To: today.AddDays(within + 1), Forecast: forecast, VisibleTo: visible}
+}
+
+// renewalsAtRisk selects the undecided renewals forecast at risk, from a
+// month ago to six months ahead.
+func renewalsAtRisk(today account.Date, visible int64) store.RenewalFilter {
+	return store.RenewalFilter{From: today.AddDays(-30), To: today.AddDays(181), Forecast: "at_risk", Outcome: "none", VisibleTo: visible}
+}
+
+// renewalQuery is the renewals page's own query: window, forecast and,
+// when asked for, every row.
+func renewalQuery(r *http.Request, within int, forecast string) string {
+	q := url.Values{"within": {strconv.Itoa(within)}}
+	if forecast != "" {
+		q.Set("forecast", forecast)
+	}
+	if showAll(r) {
+		q.Set("all", "1")
+	}
+	return q.Encode()
+}
+
+// ExportURL is the export of the window's renewals (list "" ) or of those at
+// risk (list "at_risk"), in format: every row.
+func (v renewalsView) ExportURL(list, format string) string {
+	q := url.Values{"format": {format}, "within": {strconv.Itoa(v.Within)}}
+	if v.Forecast != "" {
+		q.Set("forecast", v.Forecast)
+	}
+	if list != "" {
+		q = url.Values{"format": {format}, "list": {list}}
+	}
+	return "/renewals/export?" + q.Encode()
+}
+
+// cappedRenewals lists the first renewals f selects on the page of r (every
+// one with ?all=1), with the true count.
+func (h *handler) cappedRenewals(r *http.Request, f store.RenewalFilter) ([]store.Renewal, capped, error) {
+	ctx := r.Context()
+	f.Limit, f.All = listShown, showAll(r)
+	rs, total, err := h.db.RenewalList(ctx, h.guard.Scope(ctx), f)
+	c := capOf(r, total)
+	c.Shown = len(rs)
+	return rs, c, err
 }
 
 func (h *handler) renewals(r *http.Request, v *renewalsView) error {
@@ -489,28 +540,30 @@ func (h *handler) renewals(r *http.Request, v *renewalsView) error {
 	if err != nil {
 		return err
 	}
-	row := func(x store.Renewal) renewalRow {
-		owner := nameOf(names, x.OwnerID)
-		return renewalRow{Renewal: x, Owner: owner, Window: outcome.Window(x.RenewsOn, today), Days: x.RenewsOn.DaysSince(today), Currency: x.Currency}
-	}
-	rs, err := h.db.Renewals(ctx, sc, store.RenewalFilter{From: today, To: today.AddDays(v.Within + 1), Forecast: v.Forecast, VisibleTo: visible, Limit: 500})
+	rs, c, err := h.cappedRenewals(r, renewalWindow(today, v.Within, v.Forecast, visible))
 	if err != nil {
 		return err
 	}
-	v.Truncated = len(rs) == 500
+	v.Cap = c
 	for _, x := range rs {
-		v.Rows = append(v.Rows, row(x))
+		v.Rows = append(v.Rows, renewalRowOf(x, names, today))
 	}
-	risky, err := h.db.Renewals(ctx, sc, store.RenewalFilter{From: today.AddDays(-30), To: today.AddDays(181), Forecast: "at_risk",
-		Outcome: "none", VisibleTo: visible, Limit: 100})
+	risky, c, err := h.cappedRenewals(r, renewalsAtRisk(today, visible))
 	if err != nil {
 		return err
 	}
+	v.AtRiskCap = c
 	for _, x := range risky {
-		v.AtRisk = append(v.AtRisk, row(x))
+		v.AtRisk = append(v.AtRisk, renewalRowOf(x, names, today))
 	}
-	v.ExportQuery = r.URL.RawQuery
+	v.Query = renewalQuery(r, v.Within, v.Forecast)
 	return nil
+}
+
+// renewalRowOf is a renewal as the page and the exports show it.
+func renewalRowOf(x store.Renewal, names map[int64]string, today account.Date) renewalRow {
+	return renewalRow{Renewal: x, Owner: nameOf(names, x.OwnerID), Window: outcome.Window(x.RenewsOn, today), Days: x.RenewsOn.DaysSince(today),
+		Currency: x.Currency}
 }
 
 func readWithin(q url.Values) (int, string) {
@@ -636,21 +689,42 @@ func (h *handler) exportProblems(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// exportRenewals answers every renewal of the page's window (as filtered),
+// or with ?list=at_risk every renewal forecast at risk.
 func (h *handler) exportRenewals(w http.ResponseWriter, r *http.Request) {
-	v := renewalsView{}
-	v.Within, v.Forecast = readWithin(r.URL.Query())
-	if err := h.renewals(r, &v); err != nil {
+	ctx := r.Context()
+	q := r.URL.Query()
+	today := account.DateOf(h.now().In(h.loc()))
+	visible := h.guard.VisibleTo(ctx)
+	within, forecast := readWithin(q)
+	f, name := renewalWindow(today, within, forecast, visible), "renewals-"+strconv.Itoa(within)+"-days"
+	switch list := q.Get("list"); list {
+	case "":
+	case "at_risk":
+		f, name = renewalsAtRisk(today, visible), "renewals-at-risk"
+	default:
+		h.fail(w, r, account.Invalid("list", "must be at_risk, or absent for the calendar (is %q)", list))
+		return
+	}
+	f.All = true
+	rs, err := h.db.Renewals(ctx, h.guard.Scope(ctx), f)
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	var rows [][]any
-	for _, x := range v.Rows {
-		rows = append(rows, []any{x.ContractID, x.AccountName, x.Product, x.RenewsOn.String(), x.NoticeBy.String(),
-			float64(x.AnnualValue) / 100, x.Currency, string(x.Forecast), string(x.Outcome), x.Reason, x.Owner})
+	names, err := h.peopleNames(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	if err := writeTable(w, r.URL.Query().Get("format"), "renewals-"+strconv.Itoa(v.Within)+"-days",
+	rows := make([][]any, 0, len(rs))
+	for _, x := range rs {
+		rows = append(rows, []any{x.ContractID, x.AccountName, x.Product, x.RenewsOn.String(), x.NoticeBy.String(),
+			float64(x.AnnualValue) / 100, x.Currency, string(x.Forecast), string(x.Outcome), x.Reason, nameOf(names, x.OwnerID)})
+	}
+	if err := writeTable(w, q.Get("format"), name,
 		[]string{"contract", "account", "product", "renews_on", "notice_by", "annual_value", "currency", "forecast", "outcome", "reason", "owner"}, rows); err != nil {
-		h.log.ErrorContext(r.Context(), "export renewals", "err", err)
+		h.log.ErrorContext(ctx, "export renewals", "err", err)
 	}
 }
 

@@ -133,6 +133,7 @@ func Register(mux *http.ServeMux, d Deps) []Route {
 	h.planPages(handle)    // strategic account plans and their sharing (plans.go)
 	h.outcomePages(handle) // resolution, retention, revenue (outcomes.go)
 	h.measurePages(handle) // surveys, grader, assessment (measures.go)
+	h.surveyPages(handle)  // survey pickers' searches, answers received on paper (survey_picker.go)
 	h.healthPages(handle)  // health scores and churn risk (health.go)
 	h.listExportsA(handle) // exports of portfolio, pipeline, workload, people, audit (list_exports_a.go)
 	return routes

@@ -12,7 +12,6 @@ import (
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/auth"
 	"github.com/samwise-sam/samwise/internal/measure"
-	"github.com/samwise-sam/samwise/internal/staffing"
 	"github.com/samwise-sam/samwise/internal/store"
 )
 
@@ -25,7 +24,8 @@ import (
 type surveyForm struct {
 	Name, Year, OpensOn, ClosesOn string
 	Tiers                         map[string]bool
-	Accounts                      idSet
+	Accounts                      []int64 // chosen besides the tiers
+	AccountsText                  string  // typed into the picker and not resolved
 	Errors                        formErrors
 }
 
@@ -34,7 +34,7 @@ type surveysView struct {
 	Campaigns []store.CampaignSummary
 	CanManage bool
 	Form      surveyForm
-	Accounts  []staffing.Account
+	Picker    picker // the accounts chosen besides the tiers (survey_picker.go)
 	Tiers     []string
 	Created   bool
 	// Cap cuts Campaigns to its first rows on the page; the export keeps
@@ -48,7 +48,7 @@ var surveyLabels = map[string]string{"name": "Name", "year": "Year", "opens_on":
 func (h *handler) newSurveyForm() surveyForm {
 	t := h.today()
 	return surveyForm{Name: "NPS " + strconv.Itoa(t.Year), Year: strconv.Itoa(t.Year), OpensOn: t.String(),
-		ClosesOn: t.AddDays(30).String(), Tiers: map[string]bool{"A": true, "B": true}, Accounts: idSet{}}
+		ClosesOn: t.AddDays(30).String(), Tiers: map[string]bool{"A": true, "B": true}}
 }
 
 func (h *handler) surveysPage(w http.ResponseWriter, r *http.Request) {
@@ -67,13 +67,16 @@ func (h *handler) renderSurveys(w http.ResponseWriter, r *http.Request, status i
 	}
 	v.Campaigns, v.Cap = capRows(r, v.Campaigns)
 	if v.CanManage {
-		st, err := h.db.Staffing(ctx, sc)
-		if err != nil {
+		// Only the chosen accounts are on the page; the picker searches
+		// for the others.
+		v.Picker = picker{ID: "target_accounts", Name: "target_accounts", Label: "And these accounts", Source: "/measures/surveys/accounts",
+			Multiple: true, Text: f.AccountsText, Error: f.Errors.Field("target_accounts"),
+			Hint:   "One account name or id per line; untick a chosen account to drop it. With no tier and no account chosen, every customer account is surveyed.",
+			JSHint: "Type part of a name and choose from the list. With no tier and no account chosen, every customer account is surveyed."}
+		if v.Picker.Chosen, err = h.db.AccountPicks(ctx, sc, f.Accounts, h.guard.VisibleTo(ctx)); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		v.Accounts = st.Accounts
-		slices.SortFunc(v.Accounts, func(a, b staffing.Account) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
 	}
 	h.render(w, r, status, "surveys", v)
 }
@@ -115,11 +118,36 @@ func (h *handler) createSurvey(w http.ResponseWriter, r *http.Request) {
 		f.Tiers[t] = true
 		c.TargetTiers = append(c.TargetTiers, t)
 	}
-	ids, err := ids(r.PostForm["target_accounts"])
+	chosen, err := ids(r.PostForm["target_accounts"])
 	if err != nil {
 		f.Errors.add("target_accounts", "Accounts", "must be accounts of the list")
 	}
-	f.Accounts, c.TargetAccounts = setOf(ids), ids
+	typed, left, problems, err := h.resolveAccounts(r, r.PostForm.Get("target_accounts_text"))
+	if err != nil && !formProblem(err) {
+		h.fail(w, r, err)
+		return
+	}
+	if err != nil {
+		f.Errors.fromError(err, surveyLabels)
+		left = []string{r.PostForm.Get("target_accounts_text")}
+	}
+	if len(problems) > 0 {
+		f.Errors.add("target_accounts", "Accounts", problemList(problems))
+	}
+	f.AccountsText = strings.Join(left, "\n")
+	f.Accounts = uniqueIDs(append(chosen, typed...))
+	if len(chosen) > 0 {
+		// Chips carry ids: each must be an account this user may see.
+		ps, err := h.db.AccountPicks(r.Context(), h.guard.Scope(r.Context()), chosen, h.guard.VisibleTo(r.Context()))
+		if err != nil && !formProblem(err) {
+			h.fail(w, r, err)
+			return
+		}
+		if err != nil || len(ps) < len(uniqueIDs(chosen)) {
+			f.Errors.add("target_accounts", "Accounts", "include an account that does not exist or that you may not see")
+		}
+	}
+	c.TargetAccounts = f.Accounts
 	if c.Year, err = strconv.Atoi(f.Year); err != nil {
 		f.Errors.add("year", "Year", "must be a year such as 2026")
 	}
@@ -164,16 +192,24 @@ type surveyView struct {
 	CanManage  bool
 	Created    bool
 	Sent       string // "" or how many invitations sending created
+	Recorded   bool   // an answer received on paper or by phone was just recorded
 	Restricted bool
+	// Answer is the form for an answer received on paper or by phone
+	// (survey_answers.go).
+	Answer answerForm
 }
 
 func (h *handler) surveyPage(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	h.renderSurvey(w, r, http.StatusOK, id, h.newAnswerForm(id))
+}
+
+func (h *handler) renderSurvey(w http.ResponseWriter, r *http.Request, status int, id int64, form answerForm) {
+	ctx := r.Context()
 	sc := h.guard.Scope(ctx)
 	c, err := h.db.Campaign(ctx, sc, id)
 	if err != nil {
@@ -183,7 +219,7 @@ func (h *handler) surveyPage(w http.ResponseWriter, r *http.Request) {
 	visible := h.guard.VisibleTo(ctx)
 	v := surveyView{page: page{Title: c.Name, Section: "measures"}, C: c, CanManage: h.guard.Allow(ctx, access.SetPolicy) == nil,
 		Created: r.URL.Query().Get("created") == "1", Sent: r.URL.Query().Get("sent"), Restricted: visible != 0,
-		Rate: int(c.ResponseRate()*100 + 0.5)}
+		Recorded: r.URL.Query().Get("recorded") == "1", Rate: int(c.ResponseRate()*100 + 0.5), Answer: form}
 	if v.Answers, err = h.db.SurveyAnswers(ctx, sc, store.AnswerFilter{CampaignID: id, VisibleTo: visible}); err != nil {
 		h.fail(w, r, err)
 		return
@@ -202,7 +238,7 @@ func (h *handler) surveyPage(w http.ResponseWriter, r *http.Request) {
 		return cmp.Or(cmp.Compare(a.NPS.Score, b.NPS.Score), cmp.Compare(a.Name, b.Name))
 	})
 	slices.Reverse(v.Answers) // newest first
-	h.render(w, r, http.StatusOK, "survey_campaign", v)
+	h.render(w, r, status, "survey_campaign", v)
 }
 
 func (h *handler) sendSurvey(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,469 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/bits"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/intel"
+)
+
+// Coverage findings a page at a time.
+//
+// /coverage shows how many findings each rule raises across the portfolio
+// and the first hundred of them. Running intel.Coverage over every matrix
+// took 12 s of CPU at 100,000 accounts (half a million stakeholders, eight
+// million attendances) for a page that shows a hundred rows. CoverageList
+// counts the findings of every account per rule from three packed reads —
+// the stakeholders (with their placement and, for current champions, whether
+// anyone touched them lately), the relationships with current stakeholders,
+// and the account names — then reads the full matrices of only the accounts
+// the rows shown come from and runs intel.Coverage over those, so the rows
+// are the rules' own. The counting mirrors intel.Coverage rule by rule; the
+// equivalence test (intel_coverage_test.go) holds the two together.
+
+// CoverageList is a page of coverage findings.
+type CoverageList struct {
+	Counts   map[intel.Rule]int // findings per rule
+	Total    int                // findings of every rule
+	Matching int                // findings of the rule asked for (every rule: Total)
+	// Findings are the first of the matching findings in the order of
+	// intel.SortFindings (every one when the limit is negative).
+	Findings []intel.Finding
+}
+
+// CoverageList counts the coverage findings in scope as of today (a
+// calendar day in loc) per rule and returns the first limit findings of rule
+// ("" every rule), or all of them when limit is negative: the same findings,
+// in the same order, as the first rows of Coverage.
+func (db *DB) CoverageList(ctx context.Context, sc account.Scope, m MapScope, today account.Date, o intel.CoverageOptions,
+	loc *time.Location, rule intel.Rule, limit int) (CoverageList, error) {
+	o = o.Complete()
+	if loc == nil {
+		loc = time.UTC
+	}
+	var out CoverageList
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.coverageList(sc.OrgID, m, today, o, loc, rule, limit, &out)
+	})
+	return out, err
+}
+
+func (tx *Tx) coverageList(orgID int64, m MapScope, today account.Date, o intel.CoverageOptions, loc *time.Location,
+	rule intel.Rule, limit int, out *CoverageList) error {
+	quietFrom := time.Date(today.Year, today.Month, today.Day-o.QuietDays, 0, 0, 0, 0, loc).UnixMilli()
+	if quietFrom <= 0 {
+		// A touch at instant 0 reads as "never touched"; the counting cannot
+		// tell it from a touch in the quiet window before 1970.
+		return tx.coverageInFull(orgID, m, today, o, loc, rule, limit, out)
+	}
+	accts, err := tx.coverageCounts(orgID, m, today, o, quietFrom)
+	if err != nil {
+		return err
+	}
+	out.Counts = map[intel.Rule]int{}
+	for _, a := range accts {
+		for i, ru := range intel.Rules {
+			out.Counts[ru] += int(a.n[i])
+		}
+	}
+	for _, n := range out.Counts {
+		out.Total += n
+	}
+	out.Matching = out.Total
+	if rule != "" {
+		out.Matching = out.Counts[rule]
+	}
+
+	picked, want := pickCoverage(accts, rule, limit)
+	if len(picked) == 0 {
+		return nil
+	}
+	scope := m
+	if len(picked) <= coveragePickMax {
+		scope.accounts = make([]int64, 0, len(picked))
+		for id := range picked {
+			scope.accounts = append(scope.accounts, id)
+		}
+		slices.Sort(scope.accounts)
+	}
+	maps, err := tx.accountMaps(orgID, scope, loc, mapRead{coverage: true})
+	if err != nil {
+		return err
+	}
+	var fs []intel.Finding
+	for _, am := range maps {
+		rules := picked[am.AccountID]
+		if rules == 0 {
+			continue
+		}
+		for _, f := range intel.Coverage(am, today, o) {
+			if rules&(1<<ruleIndex(f.Rule)) != 0 {
+				fs = append(fs, f)
+			}
+		}
+	}
+	if len(fs) != want {
+		// The counts disagree with the rules (a bug, or data the counting
+		// does not foresee): answer from the rules alone.
+		coverageFallbacks.Add(1)
+		return tx.coverageInFull(orgID, m, today, o, loc, rule, limit, out)
+	}
+	intel.SortFindings(fs)
+	if limit >= 0 && len(fs) > limit {
+		fs = fs[:limit]
+	}
+	out.Findings = fs
+	return nil
+}
+
+// coverageFallbacks counts the lists answered from every matrix because the
+// counts disagreed with the rules (never, the tests check).
+var coverageFallbacks atomic.Int64
+
+// coveragePickMax is how many accounts' matrices are read by id; beyond it
+// (a long page, or ?all=1) the matrices of the whole scope are read.
+const coveragePickMax = 500
+
+// coverageInFull fills out from every matrix in scope.
+func (tx *Tx) coverageInFull(orgID int64, m MapScope, today account.Date, o intel.CoverageOptions, loc *time.Location,
+	rule intel.Rule, limit int, out *CoverageList) error {
+	maps, err := tx.accountMaps(orgID, m, loc, mapRead{coverage: true})
+	if err != nil {
+		return err
+	}
+	all := intel.PortfolioCoverage(maps, today, o)
+	*out = CoverageList{Counts: intel.CountByRule(all), Total: len(all)}
+	for _, f := range all {
+		if rule == "" || f.Rule == rule {
+			out.Findings = append(out.Findings, f)
+		}
+	}
+	out.Matching = len(out.Findings)
+	if limit >= 0 && len(out.Findings) > limit {
+		out.Findings = out.Findings[:limit]
+	}
+	return nil
+}
+
+// ruleIndex is a rule's place in intel.Rules.
+func ruleIndex(r intel.Rule) int { return slices.Index(intel.Rules, r) }
+
+// accountCoverage is how many findings of each rule (in intel.Rules order)
+// one account has.
+type accountCoverage struct {
+	id   int64
+	name string
+	n    [8]int32 // room for len(intel.Rules)
+}
+
+// pickCoverage chooses the accounts the first limit findings of rule (""
+// every rule; limit < 0 all) come from: rule by rule in intel.Rules order,
+// the accounts with findings of the rule by name and id — the order of
+// intel.SortFindings — until they hold enough. It returns, per account, the
+// rules (bits by index in intel.Rules) whose findings to keep, and how many
+// findings those are.
+func pickCoverage(accts []accountCoverage, rule intel.Rule, limit int) (map[int64]uint32, int) {
+	picked := map[int64]uint32{}
+	want, need := 0, limit
+	for i, ru := range intel.Rules {
+		if (rule != "" && ru != rule) || need == 0 {
+			continue
+		}
+		var with []*accountCoverage
+		total := 0
+		for k := range accts {
+			if n := accts[k].n[i]; n > 0 {
+				with = append(with, &accts[k])
+				total += int(n)
+			}
+		}
+		if need > 0 && total > need {
+			slices.SortFunc(with, func(a, b *accountCoverage) int {
+				if c := strings.Compare(a.name, b.name); c != 0 {
+					return c
+				}
+				return int(a.id - b.id)
+			})
+		}
+		got := 0
+		for _, a := range with {
+			if need >= 0 && got >= need {
+				break
+			}
+			picked[a.id] |= 1 << i
+			got += int(a.n[i])
+		}
+		want += got
+		if need > 0 {
+			need = max(0, need-got)
+		}
+	}
+	return picked, want
+}
+
+// coverageCounts counts the findings per rule of every account with a
+// current stakeholder or a recent departure (with none, some).
+//
+// It relies on two rules the store keeps: a relationship's account_id and a
+// touch attendance's account_id are those of the stakeholder
+// (SetRelationship, setAttendees), so scoping by the stakeholder's account
+// scopes both; and cadence_checkins holds every stakeholder's latest
+// check-in (triggers of migration 00005), used to skip looking for a recent
+// touch of a champion who had a check-in since quietFrom.
+//
+// The reads come back as packed texts (see rankRows for why). (Reading the
+// stakeholders in two halves side by side, each in its own transaction, as
+// the ranking does, cost more CPU than it saved time: each connection's
+// page cache read the tables again.)
+func (tx *Tx) coverageCounts(orgID int64, m MapScope, today account.Date, o intel.CoverageOptions, quietFrom int64) ([]accountCoverage, error) {
+	if len(intel.Rules) > len(accountCoverage{}.n) {
+		return nil, fmt.Errorf("coverage: %d rules, room for %d", len(intel.Rules), len(accountCoverage{}.n))
+	}
+	level := `CASE s.level`
+	for i, l := range account.Levels {
+		level += ` WHEN '` + string(l) + `' THEN ` + itoa(i)
+	}
+	level += ` ELSE 0 END`
+	current := `(s.active AND COALESCE(m.left_on, '') = '')`
+
+	// stakeholderArgs is the scope's condition on s.account_id and its
+	// arguments, then the quiet window's start, then the departure window
+	// (bounds), with their placeholders.
+	stakeholderArgs := func(tx *Tx) (cond string, args []any, quiet, from, to string) {
+		cond, extra := m.where(tx, "s.account_id")
+		args = append([]any{orgID}, extra...)
+		arg := func(v any) string {
+			args = append(args, v)
+			return "$" + itoa(len(args))
+		}
+		return cond, args, arg(quietFrom), arg(today.AddDays(-o.DepartedDays).String()), arg(today.String())
+	}
+	// code is a stakeholder's part in the findings: the level's index (bits
+	// 0-1), current (4), and, of a current one, decision maker (8),
+	// influential blocker (16), champion gone quiet (32); and a key player
+	// who left lately (64). placed says whether the placement (m) is joined;
+	// without it the stakeholder is as if unplaced: current when active,
+	// influence 3, never left.
+	code := func(placed bool, quiet, from, to string) string {
+		cur, blocker, departed := `s.active`, `0`, `0`
+		if placed {
+			cur = current
+			blocker = `CASE WHEN COALESCE(m.influence, 3) >= 4 AND (s.buying_role = 'blocker' OR COALESCE(m.attitude, 0) < 0) THEN 16 ELSE 0 END`
+			departed = `CASE WHEN m.left_on >= ` + from + ` AND m.left_on <= ` + to + `
+				AND s.buying_role IN ('champion', 'decision_maker') THEN 64 ELSE 0 END`
+		}
+		return `(` + level + ` + CASE WHEN ` + cur + ` THEN 4
+			+ CASE WHEN s.buying_role = 'decision_maker' THEN 8 ELSE 0 END
+			+ ` + blocker + `
+			+ CASE WHEN s.buying_role = 'champion'
+				AND COALESCE((SELECT c.last_at FROM cadence_checkins c WHERE c.org_id = s.org_id AND c.stakeholder_id = s.id), 0) < ` + quiet + `
+				AND NOT EXISTS (SELECT 1 FROM touch_stakeholders ts WHERE ts.org_id = s.org_id AND ts.stakeholder_id = s.id AND ts.occurred_at >= ` + quiet + `)
+				THEN 32 ELSE 0 END
+			ELSE 0 END + ` + departed + `)`
+	}
+
+	// Every stakeholder as if unplaced — one number each, account id × 128
+	// + code —, then the placed ones again, as unplaced and as placed, to
+	// put right: joining the placements to every stakeholder cost more than
+	// the rest of the read. Then the relationships of at least weak with
+	// current stakeholders: who is known (per level, and decision makers),
+	// and who holds the strong ones. Then the names, for the order.
+	var unplaced, placed, related, names sql.NullString
+	readers := []func(tx *Tx) error{func(tx *Tx) error {
+		cond, args, quiet, _, _ := stakeholderArgs(tx)
+		args = args[:len(args)-2] // no departure window
+		stakeholders := "stakeholders s"
+		if cond == "" {
+			stakeholders = tx.fullScan(stakeholders)
+		}
+		err := tx.QueryRow(`SELECT string_agg((s.account_id * 128 + `+code(false, quiet, "", "")+`) || ' ', '')
+			FROM `+stakeholders+` WHERE s.org_id = $1`+cond, args...).Scan(&unplaced)
+		if err != nil {
+			return fmt.Errorf("coverage of the stakeholders: %w", err)
+		}
+		return nil
+	}}
+	readers = append(readers, func(tx *Tx) error {
+		cond, args, quiet, from, to := stakeholderArgs(tx)
+		err := tx.QueryRow(`SELECT string_agg((s.account_id * 128 + `+code(false, quiet, "", "")+`) || ' ' || `+code(true, quiet, from, to)+` || ' ', '')
+			FROM stakeholder_maps m JOIN stakeholders s ON s.org_id = m.org_id AND s.id = m.stakeholder_id
+			WHERE m.org_id = $1`+cond, args...).Scan(&placed)
+		if err != nil {
+			return fmt.Errorf("coverage of the placed stakeholders: %w", err)
+		}
+		return nil
+	}, func(tx *Tx) error {
+		cond, extra := m.where(tx, "s.account_id")
+		relationships := "relationships r"
+		if cond == "" {
+			relationships = tx.fullScan(relationships)
+		}
+		err := tx.QueryRow(`SELECT string_agg(s.account_id || ' ' || s.id || ' ' || (`+level+`
+				+ CASE WHEN s.buying_role = 'decision_maker' THEN 4 ELSE 0 END
+				+ CASE WHEN r.strength = 'strong' THEN 8 ELSE 0 END) || ' ' || r.person_id || ' ', '')
+			FROM `+relationships+`
+			JOIN people p ON p.org_id = r.org_id AND p.id = r.person_id
+			JOIN stakeholders s ON s.org_id = r.org_id AND s.id = r.stakeholder_id
+			LEFT JOIN stakeholder_maps m ON m.org_id = s.org_id AND m.stakeholder_id = s.id
+			WHERE r.org_id = $1 AND r.strength <> 'none' AND `+current+cond, append([]any{orgID}, extra...)...).Scan(&related)
+		if err != nil {
+			return fmt.Errorf("coverage of the relationships: %w", err)
+		}
+		return nil
+	}, func(tx *Tx) error {
+		cond, extra := m.where(tx, "a.id")
+		accounts := "accounts a"
+		if cond == "" {
+			accounts = tx.fullScan(accounts)
+		}
+		err := tx.QueryRow(`SELECT string_agg(a.id || ' ' || octet_length(a.name) || ' ' || a.name, '')
+			FROM `+accounts+` WHERE a.org_id = $1`+cond, append([]any{orgID}, extra...)...).Scan(&names)
+		if err != nil {
+			return fmt.Errorf("coverage: account names: %w", err)
+		}
+		return nil
+	})
+	for _, read := range readers {
+		if err := read(tx); err != nil {
+			return nil, err
+		}
+	}
+
+	ix := make(map[int64]int, len(unplaced.String)/64)
+	var accts []accountCoverage
+	type tally struct {
+		current, dms, known int32 // known: the levels of known current players, as bits
+		knownDMs            int32
+		strong              int64 // the one person with a strong relationship; -1 more than one
+	}
+	var tallies []tally
+	last, lastAt := int64(0), 0 // an account's stakeholders mostly come together
+	at := func(id int64) int {
+		if id == last && len(accts) > 0 {
+			return lastAt
+		}
+		i, ok := ix[id]
+		if !ok {
+			i = len(accts)
+			ix[id] = i
+			accts = append(accts, accountCoverage{id: id})
+			tallies = append(tallies, tally{})
+		}
+		last, lastAt = id, i
+		return i
+	}
+	var (
+		departed = ruleIndex(intel.DepartedKeyPlayer)
+		unknown  = ruleIndex(intel.UnknownDecisionMaker)
+		blocker  = ruleIndex(intel.InfluentialBlocker)
+		single   = ruleIndex(intel.SingleThreaded)
+		gap      = ruleIndex(intel.LevelGap)
+		quiet    = ruleIndex(intel.QuietChampion)
+	)
+	// count adds (by 1) or takes back (by -1) a stakeholder's code.
+	count := func(id, c int64, by int32) {
+		if c < 4 {
+			return // gone, and not lately
+		}
+		i := at(id)
+		a, t := &accts[i], &tallies[i]
+		if c&4 != 0 {
+			t.current += by
+		}
+		if c&8 != 0 {
+			t.dms += by
+		}
+		if c&16 != 0 {
+			a.n[blocker] += by
+		}
+		if c&32 != 0 {
+			a.n[quiet] += by
+		}
+		if c&64 != 0 {
+			a.n[departed] += by
+		}
+	}
+	for s := unplaced.String; len(s) > 0; {
+		var v int64
+		var err error
+		if v, s, err = cutInt(s); err != nil {
+			return nil, fmt.Errorf("coverage of the stakeholders: %w", err)
+		}
+		count(v/128, v%128, 1)
+	}
+	for s := placed.String; len(s) > 0; {
+		var v, c int64
+		var err error
+		if v, s, err = cutInt(s); err != nil {
+			return nil, fmt.Errorf("coverage of the placed stakeholders: %w", err)
+		}
+		if c, s, err = cutInt(s); err != nil {
+			return nil, fmt.Errorf("coverage of the placed stakeholders of account %d: %w", v/128, err)
+		}
+		count(v/128, v%128, -1)
+		count(v/128, c, 1)
+	}
+
+	knownDM := map[int64]bool{}
+	for s := related.String; len(s) > 0; {
+		var acct, sid, c, person int64
+		var err error
+		for _, p := range []*int64{&acct, &sid, &c, &person} {
+			if *p, s, err = cutInt(s); err != nil {
+				return nil, fmt.Errorf("coverage of the relationships: %w", err)
+			}
+		}
+		i, ok := ix[acct]
+		if !ok {
+			continue // cannot be: the stakeholder is current
+		}
+		t := &tallies[i]
+		t.known |= 1 << (c & 3)
+		if c&4 != 0 && !knownDM[sid] {
+			knownDM[sid] = true
+			t.knownDMs++
+		}
+		if c&8 != 0 {
+			switch t.strong {
+			case 0, person:
+				t.strong = person
+			default:
+				t.strong = -1
+			}
+		}
+	}
+
+	for i := range accts {
+		a, t := &accts[i], &tallies[i]
+		a.n[unknown] = t.dms - t.knownDMs
+		if t.current > 0 {
+			a.n[gap] = int32(len(account.Levels) - bits.OnesCount32(uint32(t.known)))
+		}
+		if t.strong > 0 {
+			a.n[single] = 1
+		}
+	}
+
+	for s := names.String; len(s) > 0; {
+		var id, size int64
+		var err error
+		if id, s, err = cutInt(s); err != nil {
+			return nil, fmt.Errorf("coverage: account names: %w", err)
+		}
+		if size, s, err = cutInt(s); err != nil || size > int64(len(s)) {
+			return nil, fmt.Errorf("coverage: name of account %d: %v", id, err)
+		}
+		if i, ok := ix[id]; ok {
+			accts[i].name = s[:size]
+		}
+		s = s[size:]
+	}
+	return accts, nil
+}
