@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -65,7 +67,7 @@ func outcomeRoutes(api huma.API, h *handlers) {
 	register(api, h, reg("set-escalation-path", http.MethodPut, "/api/v1/accounts/{id}/escalation-path", "Record the escalation path agreed with the client",
 		"Steps in order, at most 5.", access.WriteRecords), h.putEscalation)
 	register(api, h, reg("list-renewals", http.MethodGet, "/api/v1/renewals", "List renewals",
-		"Active and expired contracts whose renewal date (or end, when no renewal date is set) falls in the window, soonest first; at most 1000.",
+		"Active and expired contracts whose renewal date (or end, when no renewal date is set) falls in the window, soonest first, a page at a time (next_cursor).",
 		access.ReadRecords), h.listRenewals)
 	register(api, h, reg("update-renewal", http.MethodPut, "/api/v1/renewals/{id}", "Record a contract's renewal forecast or outcome",
 		"id is the contract's. renewed_value is the ARR after a renewal recorded without a successor contract (renewed defaults to the contract's value).",
@@ -350,13 +352,40 @@ type listRenewalsInput struct {
 	Forecast string `query:"forecast" enum:"likely,at_risk,lost,none" doc:"none: not forecast yet."`
 	Outcome  string `query:"outcome" enum:"renewed,expanded,contracted,churned,none" doc:"none: still undecided."`
 	Account  int64  `query:"account" minimum:"1"`
+	Limit    int    `query:"limit" minimum:"1" maximum:"1000" default:"1000" doc:"Renewals per page."`
+	Cursor   string `query:"cursor" maxLength:"200" doc:"Opaque cursor: the next_cursor of the previous page. Keep the other parameters the same."`
 }
 
-// RenewalList is the renewals of a window.
+// RenewalList is the renewals of a window, one page of them.
 type RenewalList struct {
-	From  account.Date    `json:"from" format:"date"`
-	To    account.Date    `json:"to" format:"date"`
-	Items []store.Renewal `json:"items" nullable:"false"`
+	From       account.Date    `json:"from" format:"date"`
+	To         account.Date    `json:"to" format:"date"`
+	Items      []store.Renewal `json:"items" nullable:"false"`
+	NextCursor string          `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page."`
+}
+
+// renewalCursor and parseRenewalCursor carry a renewal's place in the
+// calendar's order (day and contract id) between pages.
+func renewalCursor(k store.RenewalKey) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(k.On.String() + "|" + strconv.FormatInt(k.ContractID, 10)))
+}
+
+func parseRenewalCursor(c string) (store.RenewalKey, error) {
+	bad := account.Invalid("cursor", "is not a cursor this list returned")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return store.RenewalKey{}, bad
+	}
+	day, id, ok := strings.Cut(string(raw), "|")
+	if !ok {
+		return store.RenewalKey{}, bad
+	}
+	on, err := account.ParseDate(day)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err != nil || err2 != nil || n <= 0 {
+		return store.RenewalKey{}, bad
+	}
+	return store.RenewalKey{On: on, ContractID: n}, nil
 }
 
 func (h *handlers) listRenewals(ctx context.Context, in *listRenewalsInput) (*one[RenewalList], error) {
@@ -373,12 +402,24 @@ func (h *handlers) listRenewals(ctx context.Context, in *listRenewalsInput) (*on
 	} else if !ok {
 		return &one[RenewalList]{Body: RenewalList{From: from, To: to, Items: []store.Renewal{}}}, nil
 	}
-	rs, err := h.db.Renewals(ctx, h.guard.Scope(ctx), store.RenewalFilter{From: from, To: to, Forecast: in.Forecast, Outcome: in.Outcome,
-		AccountID: in.Account, VisibleTo: h.guard.VisibleTo(ctx)})
+	f := store.RenewalFilter{From: from, To: to, Forecast: in.Forecast, Outcome: in.Outcome,
+		AccountID: in.Account, VisibleTo: h.guard.VisibleTo(ctx), Limit: in.Limit + 1}
+	if in.Cursor != "" {
+		var err error
+		if f.After, err = parseRenewalCursor(in.Cursor); err != nil {
+			return nil, err
+		}
+	}
+	rs, err := h.db.Renewals(ctx, h.guard.Scope(ctx), f)
 	if err != nil {
 		return nil, err
 	}
-	return &one[RenewalList]{Body: RenewalList{From: from, To: to, Items: rs}}, nil
+	out := RenewalList{From: from, To: to, Items: rs}
+	if len(rs) > in.Limit {
+		out.Items = rs[:in.Limit]
+		out.NextCursor = renewalCursor(rs[in.Limit-1].Key())
+	}
+	return &one[RenewalList]{Body: out}, nil
 }
 
 // RenewalInput is what may be recorded about a renewal.

@@ -65,9 +65,21 @@ type RenewalFilter struct {
 	Outcome   string       // an outcome, or "none" for still undecided
 	AccountID int64
 	VisibleTo int64
-	Limit     int  // at most this many (default and cap 1000)
+	Limit     int  // at most this many (default 1000)
 	All       bool // every renewal, whatever Limit says (exports, a page's "show all")
+	// After continues a list after the renewal it names (keyset paging
+	// in the list's order: renewal day, then contract id).
+	After RenewalKey
 }
+
+// RenewalKey is a renewal's place in the calendar's order.
+type RenewalKey struct {
+	On         account.Date
+	ContractID int64
+}
+
+// Key is r's place in the calendar's order.
+func (r Renewal) Key() RenewalKey { return RenewalKey{On: r.RenewsOn, ContractID: r.ContractID} }
 
 // renewalWhere is the FROM and WHERE clauses of the renewals f selects, with
 // their arguments.
@@ -105,9 +117,15 @@ func renewalWhere(orgID int64, f RenewalFilter) (string, []any) {
 // renewals lists the renewals f selects, soonest first.
 func (tx *Tx) renewals(orgID int64, f RenewalFilter) ([]Renewal, error) {
 	where, args := renewalWhere(orgID, f)
-	q := `SELECT ` + renewalCols + where + ` ORDER BY CASE WHEN c.renewal_date <> '' THEN c.renewal_date ELSE c.end_date END, c.id`
+	const day = `CASE WHEN c.renewal_date <> '' THEN c.renewal_date ELSE c.end_date END`
+	if f.After.ContractID > 0 {
+		n := len(args)
+		where += ` AND (` + day + ` > $` + itoa(n+1) + ` OR (` + day + ` = $` + itoa(n+1) + ` AND c.id > $` + itoa(n+2) + `))`
+		args = append(args, f.After.On.String(), f.After.ContractID)
+	}
+	q := `SELECT ` + renewalCols + where + ` ORDER BY ` + day + `, c.id`
 	if !f.All {
-		if f.Limit <= 0 || f.Limit > 1000 {
+		if f.Limit <= 0 {
 			f.Limit = 1000
 		}
 		q += ` LIMIT ` + itoa(f.Limit)
