@@ -29,10 +29,11 @@ type MapScope struct {
 
 // where is the condition confining col (an account id) to the scope, with
 // the values of its placeholders ($2 on; $1 is the organisation).
-func (m MapScope) where(tx *Tx, col string) (string, []any) {
+func (m MapScope) where(col string) (string, []any) {
 	if m.accounts != nil {
-		ids, args := tx.idList(2, m.accounts, nil)
-		return ` AND ` + col + ` IN ` + ids, args
+		// Integers written as literals (see inList).
+		q, _ := inList(` AND `+col+` IN `, 0, m.accounts)
+		return q, nil
 	}
 	switch {
 	case m.AccountID != 0:
@@ -112,7 +113,7 @@ type mapRead struct {
 
 func (tx *Tx) accountMaps(orgID int64, m MapScope, loc *time.Location, how mapRead) ([]intel.AccountMap, error) {
 	keepEmpty := how.keepEmpty
-	cond, extra := m.where(tx, "a.id")
+	cond, extra := m.where("a.id")
 	args := append([]any{orgID}, extra...)
 	var out []intel.AccountMap
 	index := map[int64]int{}
@@ -135,7 +136,7 @@ func (tx *Tx) accountMaps(orgID int64, m MapScope, loc *time.Location, how mapRe
 		return out, err
 	}
 
-	cond, _ = m.where(tx, "s.account_id")
+	cond, _ = m.where("s.account_id")
 	player := map[int64][2]int{} // stakeholder → (account index, player index)
 	err = tx.each(`SELECT s.id, s.account_id, s.name, s.title, s.level, s.buying_role, s.active,
 		COALESCE(m.function, ''), COALESCE(m.influence, 3), COALESCE(m.attitude, 0), COALESCE(m.left_on, ''), COALESCE(m.left_to, '')
@@ -162,13 +163,13 @@ func (tx *Tx) accountMaps(orgID int64, m MapScope, loc *time.Location, how mapRe
 		return nil, err
 	}
 
-	cond, _ = m.where(tx, "ts.account_id")
+	cond, _ = m.where("ts.account_id")
 	lastTouches := `SELECT ts.stakeholder_id, MAX(ts.occurred_at) FROM touch_stakeholders ts
 		WHERE ts.org_id = $1` + cond + ` GROUP BY ts.stakeholder_id`
 	if how.coverage {
 		// A touch's attendees are stakeholders of its account (setAttendees),
 		// so the scope of the stakeholder is the scope of the touch.
-		cond, _ = m.where(tx, "s.account_id")
+		cond, _ = m.where("s.account_id")
 		lastTouches = `SELECT s.id, (SELECT MAX(ts.occurred_at) FROM touch_stakeholders ts
 			WHERE ts.org_id = s.org_id AND ts.stakeholder_id = s.id) FROM stakeholders s
 			WHERE s.org_id = $1` + cond + ` AND s.buying_role = '` + string(account.Champion) + `'`
@@ -188,7 +189,7 @@ func (tx *Tx) accountMaps(orgID int64, m MapScope, loc *time.Location, how mapRe
 		return nil, err
 	}
 
-	cond, _ = m.where(tx, "r.account_id")
+	cond, _ = m.where("r.account_id")
 	err = tx.each(`SELECT r.stakeholder_id, r.person_id, p.name, r.strength, r.note FROM relationships r
 		JOIN people p ON p.org_id = r.org_id AND p.id = r.person_id
 		WHERE r.org_id = $1`+cond+` ORDER BY p.name, r.person_id`, args, func(r *sql.Rows) error {

@@ -20,12 +20,18 @@ import (
 // findings counted per rule over the whole portfolio and the first rows of
 // the list — unfiltered and filtered to one rule. On the database `samwise
 // gen --accounts 100000` makes (SAMWISE_BENCH_DB) most accounts have
-// several findings (hundreds of thousands in all).
+// several findings (hundreds of thousands in all). SAMWISE_BENCH_EXPORTS=1
+// adds the CSV downloads of every finding (of one rule and of all).
 func BenchmarkCoveragePage(b *testing.B) {
 	db, sc := benchDB(b)
 	mux := http.NewServeMux()
 	web.Register(mux, web.Deps{DB: db, Guard: access.Unrestricted{S: sc}, Log: slog.New(slog.NewTextHandler(os.Stderr, nil))})
-	for _, path := range []string{"/coverage", "/coverage?rule=quiet_champion&quiet_days=30"} {
+	paths := []string{"/coverage", "/coverage?rule=quiet_champion&quiet_days=30"}
+	if os.Getenv("SAMWISE_BENCH_EXPORTS") != "" {
+		// Every finding: slow at 100,000 accounts, hence asked for.
+		paths = append(paths, "/coverage/export?rule=quiet_champion&format=csv", "/coverage/export?format=csv")
+	}
+	for _, path := range paths {
 		b.Run(path, func(b *testing.B) {
 			var took []time.Duration
 			size := 0

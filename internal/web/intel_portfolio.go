@@ -69,9 +69,16 @@ func coverageQuery(q url.Values) (intel.Rule, intel.CoverageOptions) {
 	return rule, o
 }
 
+// coverageFindings answers every finding of /coverage's filters, for the
+// downloads. Filtered to one rule, only the matrices of the accounts with
+// findings of that rule are read (store.CoverageList).
 func (h *handler) coverageFindings(r *http.Request) ([]intel.Finding, intel.Rule, intel.CoverageOptions, error) {
 	rule, o := coverageQuery(r.URL.Query())
 	ctx := r.Context()
+	if rule != "" {
+		list, err := h.db.CoverageList(ctx, h.guard.Scope(ctx), h.mapScope(r), h.today(), o, h.loc(), rule, -1)
+		return list.Findings, rule, o, err
+	}
 	fs, err := h.db.Coverage(ctx, h.guard.Scope(ctx), h.mapScope(r), h.today(), o, h.loc())
 	return fs, rule, o, err
 }
