@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -34,7 +37,9 @@ const (
 		"our side knows), single_threaded (every strong relationship runs through one of our people), quiet_champion (a " +
 		"current champion not touched for more than quiet_days days, or never), influential_blocker (a current blocker — buying " +
 		"role blocker or attitude below 0 — with influence 4 or 5), departed_key_player (a champion or decision maker who left " +
-		"within departed_days days; an alert for the account manager). Days in UTC."
+		"within departed_days days; an alert for the account manager). Days in UTC. By rule, account name and stakeholder, " +
+		"a page at a time: limit findings (1000 unless set; before paging the list had no limit) and next_cursor for the next " +
+		"page, with counts and total of every page."
 	whitespaceDoc = "The accounts × products matrix of the portfolio: every account with at least one roadmap entry (under " +
 		"need-to-know, the accounts you own or are on the team of) against every product still offered. Totals add the " +
 		"estimated value of whitespace cells: could_use and needed_for_vision."
@@ -579,19 +584,65 @@ type coverageInput struct {
 	Account      int64  `query:"account" minimum:"1" doc:"Only findings of this account."`
 	QuietDays    int    `query:"quiet_days" minimum:"1" maximum:"3650" default:"60" doc:"A champion not touched for more days than this has gone quiet."`
 	DepartedDays int    `query:"departed_days" minimum:"1" maximum:"3650" default:"90" doc:"Departures are raised for this many days."`
+	Limit        int    `query:"limit" minimum:"1" maximum:"1000" default:"1000" doc:"Findings per page."`
+	Cursor       string `query:"cursor" maxLength:"2000" doc:"Opaque cursor: the next_cursor of the previous page. Keep the other parameters the same."`
 }
 
-// CoverageReport is the list of coverage findings.
+// CoverageReport is the list of coverage findings, one page of them.
 type CoverageReport struct {
-	AsOf     account.Date   `json:"as_of"`
-	Counts   map[string]int `json:"counts" doc:"Findings per rule."`
-	Findings []Finding      `json:"findings" nullable:"false"`
+	AsOf       account.Date   `json:"as_of"`
+	Counts     map[string]int `json:"counts" doc:"Findings per rule (of the rule asked for), on every page; rules without findings are left out."`
+	Total      int            `json:"total" doc:"Findings on every page: the sum of counts."`
+	Findings   []Finding      `json:"findings" nullable:"false" doc:"The findings of this page, by rule, account name and stakeholder."`
+	NextCursor string         `json:"next_cursor,omitempty" doc:"Pass as cursor to get the next page; absent on the last page."`
+}
+
+// coverageCursor and parseCoverageCursor carry a finding's place in the
+// list's order (store.CoverageKey) between pages: a place, not an offset, so
+// findings raised or resolved between pages shift nothing.
+func coverageCursor(k store.CoverageKey) string {
+	b, _ := json.Marshal([]any{k.Rule, k.AccountName, k.AccountID, k.Level, k.StakeholderName, k.StakeholderID})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func parseCoverageCursor(c string) (store.CoverageKey, error) {
+	bad := account.Invalid("cursor", "is not a cursor this list returned")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return store.CoverageKey{}, bad
+	}
+	var k store.CoverageKey
+	var parts []json.RawMessage
+	fields := []any{&k.Rule, &k.AccountName, &k.AccountID, &k.Level, &k.StakeholderName, &k.StakeholderID}
+	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) != len(fields) {
+		return store.CoverageKey{}, bad
+	}
+	for i, p := range parts {
+		if err := json.Unmarshal(p, fields[i]); err != nil {
+			return store.CoverageKey{}, bad
+		}
+	}
+	if r, err := intel.ParseRule(string(k.Rule)); err != nil || r == "" || k.AccountID <= 0 || k.StakeholderID < 0 ||
+		(k.Level != "" && !slices.Contains(account.Levels, k.Level)) {
+		return store.CoverageKey{}, bad
+	}
+	return k, nil
 }
 
 func (h *handlers) getCoverage(ctx context.Context, in *coverageInput) (*one[CoverageReport], error) {
 	scope := store.MapScope{VisibleTo: h.guard.VisibleTo(ctx)}
 	today := h.today()
 	out := CoverageReport{AsOf: today, Counts: map[string]int{}, Findings: []Finding{}}
+	var after store.CoverageKey
+	if in.Cursor != "" {
+		var err error
+		if after, err = parseCoverageCursor(in.Cursor); err != nil {
+			return nil, err
+		}
+		if (in.Rule != "" && string(after.Rule) != in.Rule) || (in.Account != 0 && after.AccountID != in.Account) {
+			return nil, account.Invalid("cursor", "is of another list: keep rule and account as they were")
+		}
+	}
 	if in.Account != 0 {
 		if ok, err := h.filterable(ctx, in.Account); err != nil {
 			return nil, err
@@ -600,15 +651,24 @@ func (h *handlers) getCoverage(ctx context.Context, in *coverageInput) (*one[Cov
 		}
 		scope = store.MapScope{AccountID: in.Account}
 	}
-	fs, err := h.db.Coverage(ctx, h.guard.Scope(ctx), scope, today, intel.CoverageOptions{QuietDays: in.QuietDays, DepartedDays: in.DepartedDays}, time.UTC)
+	// One more than the page: whether there is a next one.
+	list, err := h.db.CoverageListAfter(ctx, h.guard.Scope(ctx), scope, today,
+		intel.CoverageOptions{QuietDays: in.QuietDays, DepartedDays: in.DepartedDays}, time.UTC, intel.Rule(in.Rule), after, in.Limit+1)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range fs {
-		if in.Rule != "" && string(f.Rule) != in.Rule {
-			continue
+	for r, n := range list.Counts {
+		if n > 0 && (in.Rule == "" || string(r) == in.Rule) {
+			out.Counts[string(r)] = n
 		}
-		out.Counts[string(f.Rule)]++
+	}
+	out.Total = list.Matching
+	fs := list.Findings
+	if len(fs) > in.Limit {
+		fs = fs[:in.Limit]
+		out.NextCursor = coverageCursor(store.CoverageKeyOf(fs[len(fs)-1]))
+	}
+	for _, f := range fs {
 		out.Findings = append(out.Findings, findingOut(f))
 	}
 	return &one[CoverageReport]{Body: out}, nil

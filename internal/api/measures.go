@@ -174,7 +174,7 @@ type Survey struct {
 	ClosesOn       account.Date `json:"closes_on"`
 	Status         string       `json:"status" enum:"draft,open,closed"`
 	Invited        int          `json:"invited" doc:"Invitations created."`
-	Sent           int          `json:"sent" doc:"Invitations sent."`
+	Sent           int          `json:"sent" doc:"Invitations sent, or answered on paper or by phone before they went out (those reached the contact too)."`
 	Responded      int          `json:"responded"`
 	ResponseRate   float64      `json:"response_rate" doc:"responded ÷ sent, 0..1."`
 	CreatedAt      time.Time    `json:"created_at"`
@@ -303,6 +303,7 @@ type SurveyAnswer struct {
 	Score         int       `json:"score" minimum:"0" maximum:"10"`
 	Category      string    `json:"category" enum:"promoter,passive,detractor"`
 	Comment       string    `json:"comment"`
+	Channel       string    `json:"channel" enum:"link,paper,phone,other" doc:"How the answer reached us: the contact's link, or recorded from paper, a phone call or otherwise."`
 	AnsweredAt    time.Time `json:"answered_at"`
 }
 
@@ -335,7 +336,7 @@ func (h *handlers) getSurveyResults(ctx context.Context, in *IDParam) (*one[Surv
 		managers[strconv.FormatInt(a.ManagerID, 10)] = a.ManagerName
 		out.Answers[i] = SurveyAnswer{ID: a.ID, AccountID: a.AccountID, AccountName: a.AccountName, StakeholderID: a.RespondentID,
 			ContactName: a.ContactName, KeyContact: a.KeyContact, Score: a.Score, Category: string(measure.CategoryOf(a.Score)),
-			Comment: a.Comment, AnsweredAt: instant(a.At)}
+			Comment: a.Comment, Channel: a.Channel, AnsweredAt: instant(a.At)}
 	}
 	for _, g := range measure.ScoreBy(as, func(a measure.Answer) string { return strconv.FormatInt(a.AccountID, 10) }) {
 		out.ByAccount = append(out.ByAccount, GroupNPS{Key: g.Key, Name: accounts[g.Key], NPS: npsOut(g.NPS)})

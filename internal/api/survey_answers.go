@@ -14,15 +14,15 @@ import (
 )
 
 // Answers received on paper or by phone, recorded against a campaign (the
-// web form's twin: internal/web/survey_answers.go). The schema has no
-// column for the channel: the stored comment starts with it, e.g.
-// "(on paper) …", and the audit entry records it.
+// web form's twin: internal/web/survey_answers.go). The answer keeps its
+// channel, which every answer the API returns carries ("link" for one
+// given through the contact's link), and its comment as typed.
 
 const recordAnswerDoc = "Records an answer a contact gave on paper, by phone or otherwise. The contact must be a stakeholder " +
 	"of an account the campaign covers (its chosen accounts, its tiers' accounts, or with neither every customer account). " +
 	"The answer counts in the NPS like one given through the contact's link (the latest answer of each contact counts), " +
-	"uses up the contact's unanswered invitation, and a detractor's (0-6) opens a follow-up for the account's manager. " +
-	"The stored comment starts with the channel: \"(on paper)\", \"(by phone)\" or \"(received otherwise)\"."
+	"uses up the contact's unanswered invitation (which then counts as sent and answered in the response rate, and is never mailed), " +
+	"and a detractor's (0-6) opens a follow-up for the account's manager. The answer keeps its channel and its comment as typed."
 
 // surveyAnswerRoutes registers this feature's operations.
 func surveyAnswerRoutes(api huma.API, h *handlers) {
@@ -35,7 +35,7 @@ func surveyAnswerRoutes(api huma.API, h *handlers) {
 type ReceivedAnswerInput struct {
 	StakeholderID int64        `json:"stakeholder_id" minimum:"1" doc:"A stakeholder of an account the campaign covers."`
 	Score         int          `json:"score" minimum:"0" maximum:"10"`
-	Comment       string       `json:"comment,omitempty" maxLength:"3979" doc:"The reason given, in the contact's words."`
+	Comment       string       `json:"comment,omitempty" maxLength:"4000" doc:"The reason given, in the contact's words."`
 	ReceivedOn    account.Date `json:"received_on" doc:"The day the answer was given: not before the campaign opened, not in the future."`
 	Channel       string       `json:"channel" enum:"paper,phone,other"`
 }
@@ -64,5 +64,5 @@ func (h *handlers) recordSurveyAnswer(ctx context.Context, in *recordAnswerInput
 	return &created[SurveyAnswer]{Location: "/api/v1/surveys/" + strconv.FormatInt(in.ID, 10) + "/results",
 		Body: SurveyAnswer{ID: a.ID, AccountID: a.AccountID, AccountName: a.AccountName, StakeholderID: a.RespondentID,
 			ContactName: a.ContactName, KeyContact: a.KeyContact, Score: a.Score, Category: string(measure.CategoryOf(a.Score)),
-			Comment: a.Comment, AnsweredAt: instant(a.At)}}, nil
+			Comment: a.Comment, Channel: a.Channel, AnsweredAt: instant(a.At)}}, nil
 }

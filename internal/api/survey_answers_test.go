@@ -83,7 +83,7 @@ func TestRecordingASurveyAnswerReceivedByPhone(t *testing.T) {
 		r = e.do(http.MethodPost, answers, body(nil))
 		want(t, r, 201)
 		r.decode(t, &a)
-		if a.StakeholderID != bo || a.AccountID != acme || a.Score != 3 || a.Category != "detractor" || a.Comment != "(by phone) Slow support" ||
+		if a.StakeholderID != bo || a.AccountID != acme || a.Score != 3 || a.Category != "detractor" || a.Comment != "Slow support" || a.Channel != "phone" ||
 			!a.KeyContact || r.Header.Get("Location") != path("/api/v1/surveys/%d/results", s.ID) {
 			t.Errorf("answer %+v, Location %q", a, r.Header.Get("Location"))
 		}
@@ -93,6 +93,15 @@ func TestRecordingASurveyAnswerReceivedByPhone(t *testing.T) {
 		r.decode(t, &res)
 		if res.NPS.Detractors != 1 || res.NPS.Score == nil || *res.NPS.Score != -100 || res.Survey.Responded != 1 {
 			t.Errorf("results %+v", res)
+		}
+		if len(res.Answers) != 1 || res.Answers[0].Channel != "phone" || res.Answers[0].Comment != "Slow support" {
+			t.Errorf("results' answers %+v, want Bo's by phone with the comment as typed", res.Answers)
+		}
+		// Bo's invitation was created by the send and not yet mailed: the
+		// answer by phone reached him all the same, so it counts as sent
+		// and answered — 1 of 1, never 1 of 0.
+		if res.Survey.Sent != 1 || res.Survey.ResponseRate != 1 {
+			t.Errorf("survey counts sent %d, rate %v; want 1 sent and a rate of 1", res.Survey.Sent, res.Survey.ResponseRate)
 		}
 		es, _, err := e.db.Audit(context.Background(), e.sc, store.AuditFilter{Entity: "survey_response"})
 		if err != nil || len(es) != 1 || es[0].Action != "record" || es[0].Changes["channel"].New != "phone" || es[0].Actor != "api-test" {

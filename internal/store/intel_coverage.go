@@ -38,30 +38,106 @@ type CoverageList struct {
 	Findings []intel.Finding
 }
 
+// CoverageKey is a finding's place in the order of the list: rule (in
+// intel.Rules order), account name (by bytes) and id, level (top down),
+// stakeholder name (by bytes) and id. The first five are intel.SortFindings'
+// order; the stakeholder id sets apart findings it leaves tied — two
+// stakeholders of one name at one level — in the order the rules raise them
+// (accountMaps reads stakeholders by name and id). A finding without a
+// stakeholder (level_gap, single_threaded) is alone at its place, since an
+// account raises one per level and one thread at most. It is what the API's
+// cursor carries: the list can start after any finding, even one gone since.
+type CoverageKey struct {
+	Rule            intel.Rule // "": before every finding
+	AccountName     string
+	AccountID       int64
+	Level           account.Level
+	StakeholderName string
+	StakeholderID   int64
+}
+
+// CoverageKeyOf is f's place in the list.
+func CoverageKeyOf(f intel.Finding) CoverageKey {
+	return CoverageKey{Rule: f.Rule, AccountName: f.AccountName, AccountID: f.AccountID, Level: f.Level,
+		StakeholderName: f.StakeholderName, StakeholderID: f.StakeholderID}
+}
+
+// compare orders two places in the list (-1, 0, 1).
+func (k CoverageKey) compare(o CoverageKey) int {
+	if k.Rule != o.Rule {
+		return cmpInt(ruleIndex(k.Rule), ruleIndex(o.Rule))
+	}
+	if c := compareAccounts(k.AccountName, k.AccountID, o.AccountName, o.AccountID); c != 0 {
+		return c
+	}
+	if k.Level != o.Level {
+		return cmpInt(slices.Index(account.Levels, k.Level), slices.Index(account.Levels, o.Level))
+	}
+	if c := strings.Compare(k.StakeholderName, o.StakeholderName); c != 0 {
+		return c
+	}
+	return cmpInt(k.StakeholderID, o.StakeholderID)
+}
+
+// compareAccounts orders accounts as the list does: by name, then id.
+func compareAccounts(name string, id int64, otherName string, otherID int64) int {
+	if c := strings.Compare(name, otherName); c != 0 {
+		return c
+	}
+	return cmpInt(id, otherID)
+}
+
+func cmpInt[T int | int64](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// sortCoverage puts findings in the order of the list.
+func sortCoverage(fs []intel.Finding) {
+	slices.SortStableFunc(fs, func(a, b intel.Finding) int { return CoverageKeyOf(a).compare(CoverageKeyOf(b)) })
+}
+
 // CoverageList counts the coverage findings in scope as of today (a
 // calendar day in loc) per rule and returns the first limit findings of rule
 // ("" every rule), or all of them when limit is negative: the same findings,
 // in the same order, as the first rows of Coverage.
 func (db *DB) CoverageList(ctx context.Context, sc account.Scope, m MapScope, today account.Date, o intel.CoverageOptions,
 	loc *time.Location, rule intel.Rule, limit int) (CoverageList, error) {
+	return db.CoverageListAfter(ctx, sc, m, today, o, loc, rule, CoverageKey{}, limit)
+}
+
+// CoverageListAfter is CoverageList starting after the finding at key
+// (the zero key: at the first finding). The counts are of every finding,
+// before the key or after: following the key of each page's last finding
+// visits every finding once.
+func (db *DB) CoverageListAfter(ctx context.Context, sc account.Scope, m MapScope, today account.Date, o intel.CoverageOptions,
+	loc *time.Location, rule intel.Rule, after CoverageKey, limit int) (CoverageList, error) {
 	o = o.Complete()
 	if loc == nil {
 		loc = time.UTC
 	}
+	if after.Rule != "" && ruleIndex(after.Rule) < 0 {
+		return CoverageList{}, account.Invalid("after", "has no rule %q", after.Rule)
+	}
 	var out CoverageList
 	err := db.read(ctx, func(tx *Tx) error {
-		return tx.coverageList(sc.OrgID, m, today, o, loc, rule, limit, &out)
+		return tx.coverageList(sc.OrgID, m, today, o, loc, rule, after, limit, &out)
 	})
 	return out, err
 }
 
 func (tx *Tx) coverageList(orgID int64, m MapScope, today account.Date, o intel.CoverageOptions, loc *time.Location,
-	rule intel.Rule, limit int, out *CoverageList) error {
+	rule intel.Rule, after CoverageKey, limit int, out *CoverageList) error {
 	quietFrom := time.Date(today.Year, today.Month, today.Day-o.QuietDays, 0, 0, 0, 0, loc).UnixMilli()
 	if quietFrom <= 0 {
 		// A touch at instant 0 reads as "never touched"; the counting cannot
 		// tell it from a touch in the quiet window before 1970.
-		return tx.coverageInFull(orgID, m, today, o, loc, rule, limit, out)
+		return tx.coverageInFull(orgID, m, today, o, loc, rule, after, limit, out)
 	}
 	accts, err := tx.coverageCounts(orgID, m, today, o, quietFrom)
 	if err != nil {
@@ -81,7 +157,7 @@ func (tx *Tx) coverageList(orgID int64, m MapScope, today account.Date, o intel.
 		out.Matching = out.Counts[rule]
 	}
 
-	picked, want := pickCoverage(accts, rule, limit)
+	picked, want := pickCoverage(accts, rule, after, limit)
 	if len(picked) == 0 {
 		return nil
 	}
@@ -98,24 +174,35 @@ func (tx *Tx) coverageList(orgID int64, m MapScope, today account.Date, o intel.
 		return err
 	}
 	var fs []intel.Finding
+	counted := 0
 	for _, am := range maps {
 		rules := picked[am.AccountID]
 		if rules == 0 {
 			continue
 		}
 		for _, f := range intel.Coverage(am, today, o) {
-			if rules&(1<<ruleIndex(f.Rule)) != 0 {
-				fs = append(fs, f)
+			if rules&(1<<ruleIndex(f.Rule)) == 0 {
+				continue
 			}
+			if f.Rule == after.Rule && f.AccountID == after.AccountID && f.AccountName == after.AccountName {
+				// The account the key is in: only its findings after the
+				// key, which the counts cannot tell.
+				if after.compare(CoverageKeyOf(f)) < 0 {
+					fs = append(fs, f)
+				}
+				continue
+			}
+			fs = append(fs, f)
+			counted++
 		}
 	}
-	if len(fs) != want {
+	if counted != want {
 		// The counts disagree with the rules (a bug, or data the counting
 		// does not foresee): answer from the rules alone.
 		coverageFallbacks.Add(1)
-		return tx.coverageInFull(orgID, m, today, o, loc, rule, limit, out)
+		return tx.coverageInFull(orgID, m, today, o, loc, rule, after, limit, out)
 	}
-	intel.SortFindings(fs)
+	sortCoverage(fs)
 	if limit >= 0 && len(fs) > limit {
 		fs = fs[:limit]
 	}
@@ -134,19 +221,22 @@ const coveragePickMax = 5000
 
 // coverageInFull fills out from every matrix in scope.
 func (tx *Tx) coverageInFull(orgID int64, m MapScope, today account.Date, o intel.CoverageOptions, loc *time.Location,
-	rule intel.Rule, limit int, out *CoverageList) error {
+	rule intel.Rule, after CoverageKey, limit int, out *CoverageList) error {
 	maps, err := tx.accountMaps(orgID, m, loc, mapRead{coverage: true})
 	if err != nil {
 		return err
 	}
 	all := intel.PortfolioCoverage(maps, today, o)
+	sortCoverage(all)
 	*out = CoverageList{Counts: intel.CountByRule(all), Total: len(all)}
 	for _, f := range all {
 		if rule == "" || f.Rule == rule {
-			out.Findings = append(out.Findings, f)
+			out.Matching++
+			if after.Rule == "" || after.compare(CoverageKeyOf(f)) < 0 {
+				out.Findings = append(out.Findings, f)
+			}
 		}
 	}
-	out.Matching = len(out.Findings)
 	if limit >= 0 && len(out.Findings) > limit {
 		out.Findings = out.Findings[:limit]
 	}
@@ -165,33 +255,47 @@ type accountCoverage struct {
 }
 
 // pickCoverage chooses the accounts the first limit findings of rule (""
-// every rule; limit < 0 all) come from: rule by rule in intel.Rules order,
-// the accounts with findings of the rule by name and id — the order of
-// intel.SortFindings — until they hold enough. It returns, per account, the
-// rules (bits by index in intel.Rules) whose findings to keep, and how many
-// findings those are.
-func pickCoverage(accts []accountCoverage, rule intel.Rule, limit int) (map[int64]uint32, int) {
+// every rule; limit < 0 all) after the key come from: rule by rule in
+// intel.Rules order, the accounts with findings of the rule by name and id —
+// the order of intel.SortFindings — until they hold enough. It returns, per
+// account, the rules (bits by index in intel.Rules) whose findings to keep,
+// and how many findings those are, leaving out those of the key's rule in
+// the key's account: some of them come after the key, which the counts
+// cannot tell, so the account is read and counted as holding none (a page
+// may read an account or a few more than it needs).
+func pickCoverage(accts []accountCoverage, rule intel.Rule, after CoverageKey, limit int) (map[int64]uint32, int) {
 	picked := map[int64]uint32{}
 	want, need := 0, limit
+	from := 0
+	if after.Rule != "" {
+		from = ruleIndex(after.Rule)
+	}
 	for i, ru := range intel.Rules {
-		if (rule != "" && ru != rule) || need == 0 {
+		if (rule != "" && ru != rule) || need == 0 || i < from {
 			continue
 		}
+		resume := after.Rule == ru
 		var with []*accountCoverage
 		total := 0
 		for k := range accts {
-			if n := accts[k].n[i]; n > 0 {
-				with = append(with, &accts[k])
-				total += int(n)
+			a := &accts[k]
+			n := a.n[i]
+			if n == 0 {
+				continue
 			}
+			if resume {
+				if c := compareAccounts(a.name, a.id, after.AccountName, after.AccountID); c < 0 {
+					continue
+				} else if c == 0 {
+					picked[a.id] |= 1 << i
+					continue
+				}
+			}
+			with = append(with, a)
+			total += int(n)
 		}
 		if need > 0 && total > need {
-			slices.SortFunc(with, func(a, b *accountCoverage) int {
-				if c := strings.Compare(a.name, b.name); c != 0 {
-					return c
-				}
-				return int(a.id - b.id)
-			})
+			slices.SortFunc(with, func(a, b *accountCoverage) int { return compareAccounts(a.name, a.id, b.name, b.id) })
 		}
 		got := 0
 		for _, a := range with {

@@ -16,14 +16,24 @@ import (
 // follow-ups (tables of 00012_measures.sql; rules in package measure).
 
 // CampaignSummary is a campaign with its counts.
+//
+// The response rate is respondents ÷ invitations sent (docs/measures.md).
+// An invitation answered on paper or by phone before the mailing sent it
+// (RecordReceivedAnswer uses it up, so it is never sent) reached its
+// contact all the same: it counts as sent, so the answered invitations are
+// always among the sent ones and the rate never exceeds 100%. Answers of
+// contacts who had no invitation (not key contacts, or added since) are
+// counted apart, in Uninvited: they are in the NPS, not in the rate.
 type CampaignSummary struct {
 	measure.Campaign
 	Invited   int `json:"invited"`   // invitations created
-	Sent      int `json:"sent"`      // of those, sent
+	Sent      int `json:"sent"`      // of those, sent — or answered otherwise before they went out
 	Responded int `json:"responded"` // of those, answered
+	Uninvited int `json:"uninvited"` // contacts who answered without an invitation of the campaign
 }
 
-// ResponseRate is respondents ÷ invitations sent.
+// ResponseRate is respondents ÷ invitations sent (an invitation answered
+// before it went out counts as sent).
 func (c CampaignSummary) ResponseRate() float64 { return measure.ResponseRate(c.Sent, c.Responded) }
 
 // RatePercent is the response rate in whole percent.
@@ -122,8 +132,10 @@ func (db *DB) Campaigns(ctx context.Context, sc account.Scope) ([]CampaignSummar
 func (tx *Tx) campaigns(orgID, id int64) ([]CampaignSummary, error) {
 	q := `SELECT ` + campaignCols + `,
 		(SELECT COUNT(*) FROM survey_invitations i WHERE i.org_id = c.org_id AND i.campaign_id = c.id),
-		(SELECT COUNT(*) FROM survey_invitations i WHERE i.org_id = c.org_id AND i.campaign_id = c.id AND i.sent_at > 0),
-		(SELECT COUNT(*) FROM survey_invitations i WHERE i.org_id = c.org_id AND i.campaign_id = c.id AND i.used_at > 0)
+		(SELECT COUNT(*) FROM survey_invitations i WHERE i.org_id = c.org_id AND i.campaign_id = c.id AND (i.sent_at > 0 OR i.used_at > 0)),
+		(SELECT COUNT(*) FROM survey_invitations i WHERE i.org_id = c.org_id AND i.campaign_id = c.id AND i.used_at > 0),
+		(SELECT COUNT(DISTINCT r.stakeholder_id) FROM survey_responses r WHERE r.org_id = c.org_id AND r.campaign_id = c.id
+			AND NOT EXISTS (SELECT 1 FROM survey_invitations i WHERE i.org_id = r.org_id AND i.campaign_id = r.campaign_id AND i.stakeholder_id = r.stakeholder_id))
 		FROM survey_campaigns c WHERE c.org_id = $1`
 	args := []any{orgID}
 	if id != 0 {
@@ -135,7 +147,7 @@ func (tx *Tx) campaigns(orgID, id int64) ([]CampaignSummary, error) {
 	err := tx.each(q, args, func(r *sql.Rows) error {
 		var s CampaignSummary
 		var err error
-		s.Campaign, err = scanCampaign(r, &s.Invited, &s.Sent, &s.Responded)
+		s.Campaign, err = scanCampaign(r, &s.Invited, &s.Sent, &s.Responded, &s.Uninvited)
 		out = append(out, s)
 		return err
 	})
@@ -425,9 +437,9 @@ func (db *DB) AnswerSurvey(ctx context.Context, token string, score int, comment
 		}
 		sc := account.Scope{OrgID: l.orgID, Actor: "survey respondent " + l.ContactName}
 		var id int64
-		if err := tx.QueryRow(`INSERT INTO survey_responses (org_id, campaign_id, invitation_id, account_id, stakeholder_id, key_contact, score, comment, answered_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			l.orgID, l.campaignID, l.invitationID, l.accountID, l.stakeholderID, l.keyContact, score, comment, ms(tx.now)).Scan(&id); err != nil {
+		if err := tx.QueryRow(`INSERT INTO survey_responses (org_id, campaign_id, invitation_id, account_id, stakeholder_id, key_contact, score, comment, answered_at, channel)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			l.orgID, l.campaignID, l.invitationID, l.accountID, l.stakeholderID, l.keyContact, score, comment, ms(tx.now), ChannelLink).Scan(&id); err != nil {
 			return err
 		}
 		if err := tx.auditRaw(sc, "answer", "survey_response", id, l.accountID, map[string]Change{
@@ -489,6 +501,7 @@ type SurveyAnswer struct {
 	measure.Answer
 	ID           int64  `json:"id"`
 	Comment      string `json:"comment"`
+	Channel      string `json:"channel"` // link, paper, phone, other (survey_answers.go)
 	AccountName  string `json:"account_name"`
 	ContactName  string `json:"contact_name"`
 	ManagerName  string `json:"manager_name"`
@@ -509,7 +522,7 @@ func (db *DB) SurveyAnswers(ctx context.Context, sc account.Scope, f AnswerFilte
 	out := []SurveyAnswer{}
 	err := db.read(ctx, func(tx *Tx) error {
 		q := `SELECT r.id, r.campaign_id, r.stakeholder_id, r.account_id, COALESCE(p.tier, ''), COALESCE(a.owner_id, 0), c.year,
-				r.score, r.answered_at, r.key_contact, r.comment, a.name, COALESCE(s.name, ''), COALESCE(m.name, ''), c.name
+				r.score, r.answered_at, r.key_contact, r.comment, r.channel, a.name, COALESCE(s.name, ''), COALESCE(m.name, ''), c.name
 			FROM survey_responses r
 			JOIN survey_campaigns c ON c.org_id = r.org_id AND c.id = r.campaign_id
 			JOIN accounts a ON a.org_id = r.org_id AND a.id = r.account_id
@@ -541,7 +554,7 @@ func (db *DB) SurveyAnswers(ctx context.Context, sc account.Scope, f AnswerFilte
 			var a SurveyAnswer
 			var at int64
 			if err := r.Scan(&a.ID, &a.CampaignID, &a.RespondentID, &a.AccountID, &a.Tier, &a.ManagerID, &a.Year,
-				&a.Score, &at, &a.KeyContact, &a.Comment, &a.AccountName, &a.ContactName, &a.ManagerName, &a.CampaignName); err != nil {
+				&a.Score, &at, &a.KeyContact, &a.Comment, &a.Channel, &a.AccountName, &a.ContactName, &a.ManagerName, &a.CampaignName); err != nil {
 				return err
 			}
 			a.At = fromMS(at)
@@ -698,7 +711,10 @@ type RecordedAnswer struct {
 
 // RecordAnswer records an answer for a stakeholder of a campaign's
 // organisation, as an answer through a link would be (a detractor's
-// creates a follow-up), and returns its id.
+// creates a follow-up), and returns its id. Its channel is 'link', as for
+// answers recorded before channels were kept: it is how the demo fills
+// campaigns. An answer typed in from paper or a call goes through
+// RecordReceivedAnswer, which keeps its channel.
 func (db *DB) RecordAnswer(ctx context.Context, sc account.Scope, a RecordedAnswer) (int64, error) {
 	a.Comment = strings.TrimSpace(a.Comment)
 	if err := measure.ValidateAnswer(a.Score, a.Comment); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,11 +30,17 @@ type Pick struct {
 // likePattern is a case-insensitive LIKE pattern for q (lower-cased as
 // name_key is) with its wildcards escaped, so user input is always data.
 func likePattern(q string, prefix bool) string {
-	p := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(strings.TrimSpace(q)))
+	p := likeExact(q)
 	if prefix {
 		return p + "%"
 	}
 	return "%" + p + "%"
+}
+
+// likeExact is a LIKE pattern matching q whole (ignoring case as
+// likeName does), its wildcards escaped.
+func likeExact(q string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(strings.TrimSpace(q)))
 }
 
 // visibleClause confines col (an account id) to the accounts person owns or
@@ -219,12 +226,18 @@ func (db *DB) AccountPicks(ctx context.Context, sc account.Scope, ids []int64, v
 // coverage is the condition on col (an account id) for the accounts
 // campaign c surveys — the same rule OpenCampaign applies: its chosen
 // accounts, the accounts of its tiers, or with neither every customer
-// account. It is written as IN lists, so the database can match contacts
-// without joining each to its account first.
-func coverage(col string, c measure.Campaign, args *[]any) string {
+// account. For a search over many contacts (few is false) it is written as
+// IN lists, built once, so the database need not join each contact to its
+// account; for a check of a few contacts, as correlated look-ups by key,
+// so no list of every covered account is built for them.
+func coverage(col string, c measure.Campaign, args *[]any, few bool) string {
 	if len(c.TargetTiers) == 0 && len(c.TargetAccounts) == 0 {
 		*args = append(*args, string(account.Customer))
-		return col + ` IN (SELECT id FROM accounts WHERE org_id = $1 AND lifecycle = $` + itoa(len(*args)) + `)`
+		n := itoa(len(*args))
+		if few {
+			return `EXISTS (SELECT 1 FROM accounts x WHERE x.org_id = $1 AND x.id = ` + col + ` AND x.lifecycle = $` + n + `)`
+		}
+		return col + ` IN (SELECT id FROM accounts WHERE org_id = $1 AND lifecycle = $` + n + `)`
 	}
 	var or []string
 	if len(c.TargetAccounts) > 0 {
@@ -233,7 +246,12 @@ func coverage(col string, c measure.Campaign, args *[]any) string {
 		or = append(or, col+` IN (`+joinIDs(c.TargetAccounts)+`)`)
 	}
 	if len(c.TargetTiers) > 0 {
-		or = append(or, col+` IN (SELECT account_id FROM portfolio_accounts WHERE org_id = $1 AND tier IN (`+bindList(c.TargetTiers, args)+`))`)
+		tiers := bindList(c.TargetTiers, args)
+		if few {
+			or = append(or, `EXISTS (SELECT 1 FROM portfolio_accounts x WHERE x.org_id = $1 AND x.account_id = `+col+` AND x.tier IN (`+tiers+`))`)
+		} else {
+			or = append(or, col+` IN (SELECT account_id FROM portfolio_accounts WHERE org_id = $1 AND tier IN (`+tiers+`))`)
+		}
 	}
 	return `(` + strings.Join(or, " OR ") + `)`
 }
@@ -309,7 +327,7 @@ func (db *DB) SearchCampaignContacts(ctx context.Context, sc account.Scope, camp
 		name := tx.likeName("s.name")
 		rank := `CASE WHEN ` + name + ` LIKE $3 ESCAPE '\' THEN 0 ELSE 1 END`
 		where := `s.org_id = $1 AND s.id IN (SELECT id FROM (SELECT s.id, ` + rank + ` AS r, s.name FROM stakeholders s
-			WHERE s.org_id = $1 AND ` + name + ` LIKE $2 ESCAPE '\' AND ` + coverage("s.account_id", c, &args) +
+			WHERE s.org_id = $1 AND ` + name + ` LIKE $2 ESCAPE '\' AND ` + coverage("s.account_id", c, &args, false) +
 			visibleClause("s.account_id", visibleTo, &args) + ` ORDER BY r, s.name, s.id LIMIT ` + itoa(limit+1) + `) m)`
 		out, more, err = tx.stakeholderPicks(where, rank+`, s.name, a.name, s.id`, args, limit)
 		return err
@@ -327,16 +345,20 @@ func (db *DB) CampaignContactByRef(ctx context.Context, sc account.Scope, campai
 		if err != nil {
 			return err
 		}
-		ids, names := refArgs([]string{ref})
-		args := []any{sc.OrgID, names[0]}
-		cond := `lower(s.name) = $2`
-		if len(ids) > 0 {
-			args = append(args, ids[0])
-			cond = `(` + cond + ` OR s.id = $3)`
+		find := func(cond string, arg any) error {
+			args := []any{sc.OrgID, arg}
+			where := `s.org_id = $1 AND ` + cond + ` AND ` + coverage("s.account_id", c, &args, true) + visibleClause("s.account_id", visibleTo, &args)
+			picks, more, err = tx.stakeholderPicks(where, `s.name, a.name, s.id`, args, 50)
+			return err
 		}
-		where := `s.org_id = $1 AND ` + cond + ` AND ` + coverage("s.account_id", c, &args) + visibleClause("s.account_id", visibleTo, &args)
-		picks, more, err = tx.stakeholderPicks(where, `s.name, a.name, s.id`, args, 50)
-		return err
+		// An id by its key first; a name (the pattern has no wildcard: an
+		// exact match, ignoring case) only when no contact has that id.
+		if ids, _ := refArgs([]string{ref}); len(ids) > 0 {
+			if err := find(`s.id = $2`, ids[0]); err != nil || len(picks) > 0 {
+				return err
+			}
+		}
+		return find(tx.likeName("s.name")+` LIKE $2 ESCAPE '\'`, likeExact(ref))
 	})
 	m := matchRefs([]string{ref}, picks)[0]
 	m.More = more && len(m.Picks) > 1
@@ -353,7 +375,7 @@ func (db *DB) CampaignContact(ctx context.Context, sc account.Scope, campaignID,
 			return err
 		}
 		args := []any{sc.OrgID, stakeholderID}
-		ps, _, err := tx.stakeholderPicks(`s.org_id = $1 AND s.id = $2 AND `+coverage("s.account_id", c, &args), `s.id`, args, 1)
+		ps, _, err := tx.stakeholderPicks(`s.org_id = $1 AND s.id = $2 AND `+coverage("s.account_id", c, &args, true), `s.id`, args, 1)
 		if err != nil {
 			return err
 		}
@@ -366,31 +388,25 @@ func (db *DB) CampaignContact(ctx context.Context, sc account.Scope, campaignID,
 	return out, err
 }
 
-// Channels an answer can reach us through besides the respondent's link.
+// Channels an answer reaches us through (survey_responses.channel, 00018):
+// the respondent's link, or one of the others, typed in by our people.
 const (
+	ChannelLink  = "link"
 	ChannelPaper = "paper"
 	ChannelPhone = "phone"
 	ChannelOther = "other"
 )
 
-// Channels lists them in the order forms offer them.
+// Channels lists those an answer can be recorded from, in the order forms
+// offer them.
 var Channels = []string{ChannelPaper, ChannelPhone, ChannelOther}
-
-// channelNote is how the channel is kept: survey_responses has no column
-// for it, so the comment starts with it, where everyone who reads the
-// answer sees it (see the package doc of the survey pages).
-var channelNote = map[string]string{ChannelPaper: "(on paper)", ChannelPhone: "(by phone)", ChannelOther: "(received otherwise)"}
-
-// ChannelNote is the note a recorded answer's comment starts with.
-func ChannelNote(channel string) string { return channelNote[channel] }
 
 // CheckReceivedAnswer checks what can be checked of an answer without
 // the database: the channel, the score, the comment's length and that
 // there is a contact and a date.
 func CheckReceivedAnswer(a ReceivedAnswer) error {
-	note, ok := channelNote[a.Channel]
 	var errs []account.FieldError
-	if !ok {
+	if !slices.Contains(Channels, a.Channel) {
 		errs = append(errs, account.FieldError{Field: "channel", Message: "must be paper, phone or other"})
 	}
 	if a.StakeholderID <= 0 {
@@ -399,8 +415,8 @@ func CheckReceivedAnswer(a ReceivedAnswer) error {
 	if !measure.ValidScore(a.Score) {
 		errs = append(errs, account.FieldError{Field: "score", Message: "must be a whole number from 0 to 10"})
 	}
-	if max := measure.MaxComment - len(note) - 1; len(strings.TrimSpace(a.Comment)) > max {
-		errs = append(errs, account.FieldError{Field: "comment", Message: "must be at most " + itoa(max) + " characters"})
+	if len(strings.TrimSpace(a.Comment)) > measure.MaxComment {
+		errs = append(errs, account.FieldError{Field: "comment", Message: "must be at most " + itoa(measure.MaxComment) + " characters"})
 	}
 	if a.ReceivedOn.IsZero() {
 		errs = append(errs, account.FieldError{Field: "received_on", Message: "must be a date"})
@@ -426,15 +442,14 @@ type ReceivedAnswer struct {
 // RecordReceivedAnswer records an answer received on paper or by phone for
 // a stakeholder the campaign covers. It counts in the NPS as an answer
 // through a link does (a detractor's creates a follow-up), uses up the
-// contact's unanswered invitation (so no reminder asks again, and the
-// response rate counts it), and is audited with its channel. It returns
-// the answer's id.
+// contact's unanswered invitation (so neither the invitation nor a reminder
+// goes out, and the response rate counts it as sent and answered), and
+// keeps its channel and its comment as typed. It returns the answer's id.
 func (db *DB) RecordReceivedAnswer(ctx context.Context, sc account.Scope, a ReceivedAnswer) (int64, error) {
 	if err := CheckReceivedAnswer(a); err != nil {
 		return 0, err
 	}
 	comment := strings.TrimSpace(a.Comment)
-	note := channelNote[a.Channel]
 	var id int64
 	err := db.write(ctx, func(tx *Tx) error {
 		c, err := tx.campaign(sc.OrgID, a.CampaignID)
@@ -453,7 +468,7 @@ func (db *DB) RecordReceivedAnswer(ctx context.Context, sc account.Scope, a Rece
 		var level, role string
 		var active bool
 		err = tx.QueryRow(`SELECT s.account_id, s.level, s.buying_role, s.active`+coveredFrom+
-			`WHERE s.org_id = $1 AND s.id = $2 AND `+coverage("s.account_id", c, &args)+visibleClause("s.account_id", a.VisibleTo, &args), args...).
+			`WHERE s.org_id = $1 AND s.id = $2 AND `+coverage("s.account_id", c, &args, true)+visibleClause("s.account_id", a.VisibleTo, &args), args...).
 			Scan(&acct, &level, &role, &active)
 		if isNoRows(err) {
 			return account.Invalid("stakeholder_id", "is not a contact of an account this campaign covers")
@@ -472,18 +487,14 @@ func (db *DB) RecordReceivedAnswer(ctx context.Context, sc account.Scope, a Rece
 		if err != nil && !isNoRows(err) {
 			return err
 		}
-		stored := note
-		if comment != "" {
-			stored += " " + comment
-		}
 		key := measure.IsKeyContact(account.Stakeholder{Level: account.Level(level), BuyingRole: account.BuyingRole(role), Active: active})
-		if err := tx.QueryRow(`INSERT INTO survey_responses (org_id, campaign_id, invitation_id, account_id, stakeholder_id, key_contact, score, comment, answered_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			sc.OrgID, c.ID, invitation, acct, a.StakeholderID, key, a.Score, stored, ms(at)).Scan(&id); err != nil {
+		if err := tx.QueryRow(`INSERT INTO survey_responses (org_id, campaign_id, invitation_id, account_id, stakeholder_id, key_contact, score, comment, answered_at, channel)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			sc.OrgID, c.ID, invitation, acct, a.StakeholderID, key, a.Score, comment, ms(at), a.Channel).Scan(&id); err != nil {
 			return err
 		}
 		if err := tx.auditRaw(sc, "record", "survey_response", id, acct, map[string]Change{
-			"score": {New: a.Score}, "comment": {New: stored}, "stakeholder_id": {New: a.StakeholderID},
+			"score": {New: a.Score}, "comment": {New: comment}, "stakeholder_id": {New: a.StakeholderID},
 			"campaign_id": {New: c.ID}, "channel": {New: a.Channel}, "received_on": {New: a.ReceivedOn.String()}}); err != nil {
 			return err
 		}

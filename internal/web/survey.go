@@ -188,7 +188,7 @@ type surveyView struct {
 	Rate       int // response rate, percent
 	NPS        measure.NPS
 	ByAccount  []accountNPS
-	Answers    []store.SurveyAnswer
+	Answers    []answerRow // newest first
 	CanManage  bool
 	Created    bool
 	Sent       string // "" or how many invitations sending created
@@ -197,6 +197,9 @@ type surveyView struct {
 	// Answer is the form for an answer received on paper or by phone
 	// (survey_answers.go).
 	Answer answerForm
+	// The lists are cut to their first rows (?all=1 shows every row); the
+	// figures above them, and the answers export, cover every answer.
+	ByAccountCap, AnswersCap capped
 }
 
 func (h *handler) surveyPage(w http.ResponseWriter, r *http.Request) {
@@ -220,14 +223,15 @@ func (h *handler) renderSurvey(w http.ResponseWriter, r *http.Request, status in
 	v := surveyView{page: page{Title: c.Name, Section: "measures"}, C: c, CanManage: h.guard.Allow(ctx, access.SetPolicy) == nil,
 		Created: r.URL.Query().Get("created") == "1", Sent: r.URL.Query().Get("sent"), Restricted: visible != 0,
 		Recorded: r.URL.Query().Get("recorded") == "1", Rate: int(c.ResponseRate()*100 + 0.5), Answer: form}
-	if v.Answers, err = h.db.SurveyAnswers(ctx, sc, store.AnswerFilter{CampaignID: id, VisibleTo: visible}); err != nil {
+	answers, err := h.db.SurveyAnswers(ctx, sc, store.AnswerFilter{CampaignID: id, VisibleTo: visible})
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	as := store.Answers(v.Answers)
+	as := store.Answers(answers)
 	v.NPS = measure.Score(as)
 	names := map[int64]string{}
-	for _, a := range v.Answers {
+	for _, a := range answers {
 		names[a.AccountID] = a.AccountName
 	}
 	for _, g := range measure.ScoreBy(as, func(a measure.Answer) string { return strconv.FormatInt(a.AccountID, 10) }) {
@@ -237,7 +241,10 @@ func (h *handler) renderSurvey(w http.ResponseWriter, r *http.Request, status in
 	slices.SortStableFunc(v.ByAccount, func(a, b accountNPS) int {
 		return cmp.Or(cmp.Compare(a.NPS.Score, b.NPS.Score), cmp.Compare(a.Name, b.Name))
 	})
-	slices.Reverse(v.Answers) // newest first
+	v.ByAccount, v.ByAccountCap = capRows(r, v.ByAccount)
+	slices.Reverse(answers) // newest first
+	answers, v.AnswersCap = capRows(r, answers)
+	v.Answers = answerRows(answers)
 	h.render(w, r, status, "survey_campaign", v)
 }
 

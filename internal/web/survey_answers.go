@@ -12,10 +12,9 @@ import (
 
 // Answers received on paper, by phone or otherwise, recorded on the
 // campaign's page by whoever runs the campaign (the same rule as sending
-// and closing it). They count in the NPS like answers through a link. The
-// schema has no column for the channel, so the store keeps it at the start
-// of the comment — "(on paper) …" — where every reader of the answer sees
-// it, and in the audit entry.
+// and closing it). They count in the NPS like answers through a link; each
+// answer keeps its channel (survey_responses.channel), which the answers
+// list shows beside it and the answers export has a column for.
 
 type answerForm struct {
 	Contact    picker
@@ -33,13 +32,68 @@ type answerChannel struct{ Value, Label string }
 
 var answerChannels = []answerChannel{{store.ChannelPaper, "On paper"}, {store.ChannelPhone, "By phone"}, {store.ChannelOther, "Other"}}
 
+// channelNotes are the labels beside an answer that did not come through
+// the respondent's link (an answer through it has none).
+var channelNotes = map[string]string{store.ChannelPaper: "on paper", store.ChannelPhone: "by phone", store.ChannelOther: "received otherwise"}
+
+// answerRow is one answer of the campaign page's list.
+type answerRow struct {
+	store.SurveyAnswer
+	Via string // "" through the link, else how it was received
+}
+
+func answerRows(as []store.SurveyAnswer) []answerRow {
+	out := make([]answerRow, len(as))
+	for i, a := range as {
+		out[i] = answerRow{SurveyAnswer: a, Via: channelNotes[a.Channel]}
+	}
+	return out
+}
+
+// exportSurveyAnswers answers every answer of the campaign the page lists
+// (the same need-to-know rule, newest first) as CSV or Excel — all of
+// them, whatever the page's cap shows.
+func (h *handler) exportSurveyAnswers(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	sc := h.guard.Scope(ctx)
+	if _, err := h.db.Campaign(ctx, sc, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	as, err := h.db.SurveyAnswers(ctx, sc, store.AnswerFilter{CampaignID: id, VisibleTo: h.guard.VisibleTo(ctx)})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rows := make([][]any, 0, len(as))
+	for i := len(as) - 1; i >= 0; i-- {
+		a := as[i]
+		key := "no"
+		if a.KeyContact {
+			key = "yes"
+		}
+		rows = append(rows, []any{a.ID, account.DateOf(a.At.In(h.loc())).String(), a.AccountID, a.AccountName, a.RespondentID, a.ContactName,
+			key, a.Tier, a.ManagerName, a.Score, string(measure.CategoryOf(a.Score)), a.Channel, a.Comment})
+	}
+	if err := writeTable(w, r.URL.Query().Get("format"), "nps-answers-"+strconv.FormatInt(id, 10),
+		[]string{"id", "answered_on", "account_id", "account", "contact_id", "contact", "key_contact", "tier", "manager",
+			"score", "category", "channel", "comment"}, rows); err != nil {
+		h.log.ErrorContext(ctx, "export survey answers", "err", err)
+	}
+}
+
 var answerLabels = map[string]string{"stakeholder_id": "Contact", "score": "Score", "comment": "Comment",
 	"received_on": "Received on", "channel": "Received"}
 
 func (h *handler) newAnswerForm(campaignID int64) answerForm {
 	return answerForm{ReceivedOn: h.today().String(), Channel: store.ChannelPaper,
 		Scores: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, Channels: answerChannels,
-		MaxComment: measure.MaxComment - len(store.ChannelNote(store.ChannelOther)) - 1,
+		MaxComment: measure.MaxComment,
 		Contact: picker{ID: "stakeholder", Name: "stakeholder_id", Label: "Contact", Required: true,
 			Source: "/measures/surveys/" + strconv.FormatInt(campaignID, 10) + "/contacts",
 			Hint:   "The contact’s name or id: a stakeholder of an account this campaign covers.",

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
@@ -198,7 +201,7 @@ func TestSurveyContactSearchListsOnlyTheContactsTheCampaignCovers(t *testing.T) 
 	})
 }
 
-func TestRecordingAnAnswerReceivedOnPaper(t *testing.T) {
+func TestRecordingASurveyAnswerReceivedOnPaper(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f, c := surveyed(t, d)
 		bg := context.Background()
@@ -238,7 +241,7 @@ func TestRecordingAnAnswerReceivedOnPaper(t *testing.T) {
 			{"a date to come", map[string]string{"received_on": "2026-03-03"}, "received_on", "is in the future"},
 			{"a date before the campaign opened", map[string]string{"received_on": "2026-01-31"}, "received_on", "is before the campaign opened (2026-02-01)"},
 			{"an unknown channel", map[string]string{"channel": "fax"}, "channel", "must be paper, phone or other"},
-			{"a comment too long", map[string]string{"comment": strings.Repeat("x", measure.MaxComment)}, "comment", "must be at most"},
+			{"a comment too long", map[string]string{"comment": strings.Repeat("x", measure.MaxComment+1)}, "comment", "must be at most 4000 characters"},
 		}
 		for _, c := range invalid {
 			t.Run(c.name, func(t *testing.T) {
@@ -286,8 +289,12 @@ func TestRecordingAnAnswerReceivedOnPaper(t *testing.T) {
 			t.Fatalf("record Dan: %d\n%s", res.status, res.body)
 		}
 		res = f.get(page + "?recorded=1")
+		// Each answer shows how it came, its comment as typed; Dan (no
+		// invitation: no e-mail) is in the NPS, not in the response rate.
 		contains(t, res.body, "The answer is recorded.", `id="campaign-nps">0<`, // one promoter, one detractor
-			"(on paper) Invoices are &lt;wrong&gt;", "(by phone)", "100%", "1 of 1 sent")
+			`<span class="badge ms-via">on paper</span>`, `<blockquote class="ms-quote">Invoices are &lt;wrong&gt;</blockquote>`,
+			`<span class="badge ms-via">by phone</span>`, "100%", "1 of 1 sent; 1 contact answered without an invitation")
+		lacks(t, res.body, "(on paper)", "(by phone)")
 		sum, _ := f.db.Campaign(bg, f.sc, c.ID)
 		if sum.Responded != 1 {
 			t.Errorf("responded %d, want Carol's invitation used", sum.Responded)
@@ -303,6 +310,103 @@ func TestRecordingAnAnswerReceivedOnPaper(t *testing.T) {
 		if e := es[0]; e.Action != "record" || e.Actor != "ann@example.com" || e.AccountID != f.acme.ID ||
 			e.Changes["channel"].New != "paper" || e.Changes["received_on"].New != "2026-03-01" {
 			t.Errorf("audit entry %+v", e)
+		}
+	})
+}
+
+// A campaign's page lists its newest 100 answers with the full count and a
+// "Show all" link (?all=1); the answers export holds every one of them,
+// with its channel, under the page's need-to-know rule. Counts read as
+// English: "1 chosen account".
+func TestSurveyCampaignPageShowsTheNewestHundredAnswersAndExportsThemAll(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f, c := surveyed(t, d)
+		bg := context.Background()
+		const n = 103
+		contacts := []int64{f.carol.ID, f.dan.ID, f.erin.ID}
+		for i := range n {
+			_, err := f.db.RecordReceivedAnswer(bg, f.sc, store.ReceivedAnswer{CampaignID: c.ID, StakeholderID: contacts[i%3],
+				Score: i % 11, Comment: fmt.Sprintf("Answer %03d", i), ReceivedOn: account.DateOf(now), Channel: store.Channels[i%3]})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		page := fmt.Sprintf("/measures/surveys/%d", c.ID)
+		for _, v := range []struct {
+			name        string
+			path        string
+			shown       int
+			wants       []string
+			unwanted    []string
+			oldestShown string
+		}{
+			{"capped", page, 100, []string{"Showing the first 100 of 103.", `<a href="` + page + `?all=1">Show all 103</a>`}, nil, "Answer 003"},
+			{"all", page + "?all=1", n, nil, []string{"Showing the first"}, "Answer 000"},
+		} {
+			t.Run(v.name, func(t *testing.T) {
+				res := f.get(v.path)
+				if res.status != http.StatusOK {
+					t.Fatalf("status %d", res.status)
+				}
+				if got := strings.Count(res.body, `<li class="card ms-answer">`); got != v.shown {
+					t.Errorf("%d answers listed, want %d", got, v.shown)
+				}
+				contains(t, res.body, append(v.wants, `Answers <span class="count">103</span>`, "Answer 102", v.oldestShown,
+					"1 chosen account<", `href="`+page+`/answers/export?format=csv"`)...)
+				lacks(t, res.body, append(v.unwanted, "chosen accounts")...)
+				if v.shown < n {
+					lacks(t, res.body, "Answer 002")
+				}
+			})
+		}
+		contains(t, f.get("/measures/surveys").body, "1 chosen account<")
+
+		res := f.get(page + "/answers/export?format=csv")
+		if res.status != http.StatusOK {
+			t.Fatalf("export: %d\n%s", res.status, res.body)
+		}
+		recs, err := csv.NewReader(strings.NewReader(res.body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != n+1 {
+			t.Fatalf("the CSV holds %d answers, want all %d", len(recs)-1, n)
+		}
+		col := map[string]int{}
+		for i, h := range recs[0] {
+			col[h] = i
+		}
+		for _, want := range []struct {
+			row                     int
+			comment, channel, score string
+		}{
+			{1, "Answer 102", store.Channels[102%3], fmt.Sprint(102 % 11)}, // newest first, as the page
+			{n, "Answer 000", store.ChannelPaper, "0"},
+		} {
+			r := recs[want.row]
+			if r[col["comment"]] != want.comment || r[col["channel"]] != want.channel || r[col["score"]] != want.score ||
+				r[col["account"]] != "Acme Corp" || r[col["answered_on"]] != "2026-03-02" {
+				t.Errorf("row %d: %v, want %s %s %s", want.row, r, want.comment, want.channel, want.score)
+			}
+		}
+
+		res = f.get(page + "/answers/export?format=xlsx")
+		x, err := excelize.OpenReader(strings.NewReader(res.body))
+		if err != nil {
+			t.Fatalf("export as Excel: %d %v", res.status, err)
+		}
+		if rows, err := x.GetRows("Sheet1"); err != nil || len(rows) != n+1 {
+			t.Errorf("the workbook holds %d rows (%v), want %d and a header", len(rows), err, n)
+		}
+
+		// Bob may see Globex only: none of Acme's answers.
+		bob := f.serveAgain(needToKnowGuard{Unrestricted: access.Unrestricted{S: f.sc, Person: f.bob.ID}, visible: f.bob.ID,
+			readable: map[int64]bool{f.globex.ID: true}})
+		if res := bob.get(page + "/answers/export?format=csv"); strings.Count(res.body, "\n") != 1 || strings.Contains(res.body, "Answer") {
+			t.Errorf("under need-to-know the export holds:\n%s", res.body)
+		}
+		if res := f.get("/measures/surveys/999999/answers/export?format=csv"); res.status != http.StatusNotFound {
+			t.Errorf("unknown campaign: %d", res.status)
 		}
 	})
 }

@@ -98,7 +98,7 @@ func TestBrowserSurveyPickerSearchAndAnAnswerByPhone(t *testing.T) {
 		checkPage(t, ctx, "campaign after recording "+size.name)
 		screenshot(t, ctx, "survey-answer-recorded-"+size.name)
 		as, err := f.db.SurveyAnswers(bg, f.sc, store.AnswerFilter{CampaignID: camp.ID})
-		if err != nil || len(as) != 1 || as[0].RespondentID != f.carol.ID || as[0].Comment != "(by phone) Said so on the quarterly call." {
+		if err != nil || len(as) != 1 || as[0].RespondentID != f.carol.ID || as[0].Comment != "Said so on the quarterly call." || as[0].Channel != store.ChannelPhone {
 			t.Fatalf("answers %+v %v", as, err)
 		}
 	}

@@ -23,12 +23,14 @@ import (
 // the search endpoints below as one types, and the chips into removable
 // ones with hidden inputs.
 
-// surveyPages registers the survey pickers' searches and the form for
-// answers received on paper or by phone (survey_answers.go).
+// surveyPages registers the survey pickers' searches, the form for
+// answers received on paper or by phone and the export of a campaign's
+// answers (survey_answers.go).
 func (h *handler) surveyPages(handle handleFunc) {
 	handle("GET /measures/surveys/accounts", access.ReadRecords, h.searchSurveyAccounts)
 	handle("GET /measures/surveys/{id}/contacts", access.ReadRecords, h.searchSurveyContacts)
 	handle("POST /measures/surveys/{id}/answers", access.SetPolicy, h.recordSurveyAnswer)
+	handle("GET /measures/surveys/{id}/answers/export", access.ReadRecords, h.exportSurveyAnswers)
 }
 
 // picker is one picker field (the "survey-picker" partial).
