@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -467,7 +468,7 @@ type renewalsView struct {
 	Currency        string
 	Forecasts       []outcome.Forecast
 	Outcomes        []outcome.RenewalOutcome
-	Query           string // within, forecast and all: where a saved renewal returns to
+	Query           template.URL // within, forecast and all (url.Values.Encode): where a saved renewal returns to
 }
 
 // renewalWindow selects the renewals of the calendar's window.
@@ -556,7 +557,7 @@ func (h *handler) renewals(r *http.Request, v *renewalsView) error {
 	for _, x := range risky {
 		v.AtRisk = append(v.AtRisk, renewalRowOf(x, names, today))
 	}
-	v.Query = renewalQuery(r, v.Within, v.Forecast)
+	v.Query = template.URL(renewalQuery(r, v.Within, v.Forecast))
 	return nil
 }
 

@@ -105,7 +105,7 @@ func TestLongOutcomeListsShowTheTrueCountAndLinkToEveryRow(t *testing.T) {
 					fmt.Sprintf(">%d</span></h2>", manyAtRisk), fmt.Sprintf("Showing the first 100 of %d.", manyAtRisk)},
 				nil, `<tr id="renewal-`, 100, `· <span class="nowrap">`, 100},
 			{"the renewal calendar shows every row when asked", "/renewals?within=30&all=1",
-				[]string{fmt.Sprintf(`<span class="count">%d</span>`, manyRenewals), `value="/renewals?all=1&amp;within=30"`},
+				[]string{fmt.Sprintf(`<span class="count">%d</span>`, manyRenewals), `value="/renewals?all=1&amp;within=30"`, `?all=1&amp;within=30" class="inline-fields oc-renewal-form"`},
 				[]string{"Showing the first"}, `<tr id="renewal-`, manyRenewals, `· <span class="nowrap">`, manyAtRisk},
 			{"the problem board shows its first rows", "/problems",
 				[]string{fmt.Sprintf(`<dd class="oc-big">%d</dd>`, manyProblems), fmt.Sprintf(`<span class="count">%d</span>`, manyProblems),
