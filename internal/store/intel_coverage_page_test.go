@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/intel"
@@ -126,5 +128,72 @@ func TestCoverageListAfterAKeyVisitsEveryFindingOnce(t *testing.T) {
 		if _, err := db.CoverageListAfter(ctx, sc, store.MapScope{}, today, intel.CoverageOptions{}, nil, "", store.CoverageKey{Rule: "no_such_rule"}, 5); err == nil {
 			t.Error("a key of no rule is accepted")
 		}
+	})
+}
+
+// BenchmarkCoveragePages measures, on the SQLite database SAMWISE_BENCH_DB
+// (see BenchmarkCoverage), the pages GET /api/v1/coverage reads: the first
+// page of its default length (1000, read as 1001 to know whether there is
+// a next) and of 50, the page after that one, a page from the middle of
+// the longest rule, and every finding, as the API read them before paging.
+func BenchmarkCoveragePages(b *testing.B) {
+	path := os.Getenv("SAMWISE_BENCH_DB")
+	if path == "" {
+		b.Skip("set SAMWISE_BENCH_DB")
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	orgs, err := db.Organisations(ctx)
+	if err != nil || len(orgs) == 0 {
+		b.Fatalf("%s has no organisation (%v)", path, err)
+	}
+	sc := account.Scope{OrgID: orgs[0].ID, Actor: "bench"}
+	today := account.DateOf(time.Now())
+	o := intel.DefaultCoverageOptions()
+	first, err := db.CoverageList(ctx, sc, store.MapScope{}, today, o, time.UTC, "", 50)
+	if err != nil || len(first.Findings) < 50 {
+		b.Fatalf("first page: %d findings (%v)", len(first.Findings), err)
+	}
+	b.Logf("%d findings: %v", first.Total, first.Counts)
+	longest := intel.Rules[0]
+	for _, r := range intel.Rules {
+		if first.Counts[r] > first.Counts[longest] {
+			longest = r
+		}
+	}
+	pages := []struct {
+		name  string
+		after store.CoverageKey
+		limit int
+	}{
+		{"first-page-1001", store.CoverageKey{}, 1001},
+		{"first-page-51", store.CoverageKey{}, 51},
+		{"second-page-51", store.CoverageKeyOf(first.Findings[49]), 51},
+		{"middle-page-1001", store.CoverageKey{Rule: longest, AccountName: "M"}, 1001},
+	}
+	for _, p := range pages {
+		b.Run(p.name, func(b *testing.B) {
+			cpu := cadenceProcessCPU()
+			for b.Loop() {
+				l, err := db.CoverageListAfter(ctx, sc, store.MapScope{}, today, o, time.UTC, "", p.after, p.limit)
+				if err != nil || len(l.Findings) != p.limit {
+					b.Fatalf("%d findings, want %d (%v)", len(l.Findings), p.limit, err)
+				}
+			}
+			b.ReportMetric(float64(cadenceProcessCPU()-cpu)/float64(b.N)/float64(time.Millisecond), "cpu-ms/op")
+		})
+	}
+	b.Run("every-finding", func(b *testing.B) {
+		cpu := cadenceProcessCPU()
+		for b.Loop() {
+			if _, err := db.Coverage(ctx, sc, store.MapScope{}, today, o, time.UTC); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cadenceProcessCPU()-cpu)/float64(b.N)/float64(time.Millisecond), "cpu-ms/op")
 	})
 }
