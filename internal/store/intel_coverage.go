@@ -7,7 +7,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
@@ -199,7 +198,7 @@ func (tx *Tx) coverageList(orgID int64, m MapScope, today account.Date, o intel.
 	if counted != want {
 		// The counts disagree with the rules (a bug, or data the counting
 		// does not foresee): answer from the rules alone.
-		coverageFallbacks.Add(1)
+		tx.db.coverageFallbacks.Add(1)
 		return tx.coverageInFull(orgID, m, today, o, loc, rule, after, limit, out)
 	}
 	sortCoverage(fs)
@@ -210,9 +209,6 @@ func (tx *Tx) coverageList(orgID int64, m MapScope, today account.Date, o intel.
 	return nil
 }
 
-// coverageFallbacks counts the lists answered from every matrix because the
-// counts disagreed with the rules (never, the tests check).
-var coverageFallbacks atomic.Int64
 
 // coveragePickMax is how many accounts' matrices are read by id; beyond it
 // (every finding of a common rule, say) the matrices of the whole scope are

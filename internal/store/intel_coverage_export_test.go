@@ -2,4 +2,4 @@ package store
 
 // CoverageFallbacks is how many times CoverageList found its counts at odds
 // with the rules and answered from the full matrices instead.
-func CoverageFallbacks() int64 { return coverageFallbacks.Load() }
+func (db *DB) CoverageFallbacks() int64 { return db.coverageFallbacks.Load() }

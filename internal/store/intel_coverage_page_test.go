@@ -59,7 +59,7 @@ func TestCoverageListAfterAKeyVisitsEveryFindingOnce(t *testing.T) {
 						}
 					}
 					for _, limit := range []int{1, 3, 7} {
-						before := store.CoverageFallbacks()
+						before := db.CoverageFallbacks()
 						var got []intel.Finding
 						after := store.CoverageKey{}
 						for pages := 0; ; pages++ {
@@ -84,7 +84,7 @@ func TestCoverageListAfterAKeyVisitsEveryFindingOnce(t *testing.T) {
 						if !reflect.DeepEqual(got, all) {
 							t.Fatalf("%+v, scope %d, rule %q, limit %d: the pages hold\n%+v\nwant\n%+v", o, si, rule, limit, got, all)
 						}
-						if store.CoverageFallbacks() != before {
+						if db.CoverageFallbacks() != before {
 							t.Errorf("%+v, scope %d, rule %q: the counts disagreed with the rules", o, si, rule)
 						}
 					}

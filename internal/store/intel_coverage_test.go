@@ -61,10 +61,10 @@ func TestCoverageListGivesTheFindingsOfTheFullMatrices(t *testing.T) {
 							}
 						}
 						for _, limit := range []int{-1, 0, 1, 3, 7, 100} {
-							before := store.CoverageFallbacks()
+							before := db.CoverageFallbacks()
 							list, err := db.CoverageList(ctx, sc, m, today, o, loc, rule, limit)
 							must(err)
-							if store.CoverageFallbacks() != before {
+							if db.CoverageFallbacks() != before {
 								t.Errorf("%s, %+v, scope %d, rule %q: the counts disagreed with the rules", loc, o, si, rule)
 							}
 							first := all

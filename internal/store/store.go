@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -43,6 +44,10 @@ type DB struct {
 	// progress holds running imports' progress on SQLite, where it cannot
 	// be written while they run (see exchange_jobs.go).
 	progress sync.Map
+	// coverageFallbacks counts the coverage lists answered from every
+	// matrix because the counts disagreed with the rules (never, the tests
+	// check; see CoverageList).
+	coverageFallbacks atomic.Int64
 }
 
 // Open connects to the database named by url: a postgres:// or postgresql://
