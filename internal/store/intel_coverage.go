@@ -209,7 +209,6 @@ func (tx *Tx) coverageList(orgID int64, m MapScope, today account.Date, o intel.
 	return nil
 }
 
-
 // coveragePickMax is how many accounts' matrices are read by id; beyond it
 // (every finding of a common rule, say) the matrices of the whole scope are
 // read.
