@@ -49,7 +49,8 @@ func (h *handlers) recordSurveyAnswer(ctx context.Context, in *recordAnswerInput
 	sc := h.guard.Scope(ctx)
 	b := in.Body
 	id, err := h.db.RecordReceivedAnswer(ctx, sc, store.ReceivedAnswer{CampaignID: in.ID, StakeholderID: b.StakeholderID, Score: b.Score,
-		Comment: b.Comment, ReceivedOn: b.ReceivedOn, Channel: b.Channel, VisibleTo: h.guard.VisibleTo(ctx)})
+		Comment: b.Comment, ReceivedOn: b.ReceivedOn, Channel: b.Channel, VisibleTo: h.guard.VisibleTo(ctx),
+		Today: h.today()}) // the API's day is UTC's, as its other dates are
 	if err != nil {
 		return nil, err
 	}

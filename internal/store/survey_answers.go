@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/measure"
@@ -37,10 +40,84 @@ func likePattern(q string, prefix bool) string {
 	return "%" + p + "%"
 }
 
-// likeExact is a LIKE pattern matching q whole (ignoring case as
-// likeName does), its wildcards escaped.
-func likeExact(q string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(strings.TrimSpace(q)))
+// likeExact is a LIKE pattern matching q whole (lower-cased as name_key
+// is), its wildcards escaped.
+func likeExact(q string) string { return likeEscape(strings.ToLower(strings.TrimSpace(q))) }
+
+func likeEscape(q string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+}
+
+// Pattern shapes for nameLike.
+const (
+	likeWhole = iota
+	likePrefix
+	likeContains
+)
+
+// nameLike is the condition that col (a name as typed, with no lower-cased
+// key beside it) matches q ignoring case. Neither database folds the case
+// of letters beyond ASCII for certain: SQLite's LIKE and lower() fold
+// ASCII only, and so does PostgreSQL's lower() under the C locale. So the
+// column is compared with its ASCII letters folded (by SQLite's LIKE, by
+// PostgreSQL's lower()) against the forms of q a name is written in — as
+// typed, in lower case, in capitals and capitalised by word ("émile zola"
+// finds "Émile Zola" and "ÉMILE ZOLA") — each with its ASCII letters in
+// lower case. A q of ASCII only has one form: one LIKE, as before. Names
+// are compared exactly (matchRefs) after, so a LIKE that folds more only
+// fetches the same candidates.
+func (tx *Tx) nameLike(col, q string, shape int, args *[]any) string {
+	if tx.db.dialect == Postgres {
+		col = "lower(" + col + ")"
+	}
+	q = strings.TrimSpace(q)
+	var forms []string
+	for _, f := range []string{strings.ToLower(q), q, strings.ToUpper(q), titleWords(q)} {
+		if f = asciiLower(f); !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	or := make([]string, len(forms))
+	for i, f := range forms {
+		p := likeEscape(f)
+		switch shape {
+		case likePrefix:
+			p += "%"
+		case likeContains:
+			p = "%" + p + "%"
+		}
+		*args = append(*args, p)
+		or[i] = col + ` LIKE $` + itoa(len(*args)) + ` ESCAPE '\'`
+	}
+	if len(or) == 1 {
+		return or[0]
+	}
+	return `(` + strings.Join(or, ` OR `) + `)`
+}
+
+// asciiLower lower-cases the ASCII letters of s only.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// titleWords capitalises each word of s and lower-cases the rest of it.
+func titleWords(s string) string {
+	var b strings.Builder
+	start := true
+	for _, r := range s {
+		if start {
+			b.WriteRune(unicode.ToUpper(r))
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		start = !unicode.IsLetter(r) && r != '\''
+	}
+	return b.String()
 }
 
 // visibleClause confines col (an account id) to the accounts person owns or
@@ -194,7 +271,8 @@ func (db *DB) AccountsByRef(ctx context.Context, sc account.Scope, refs []string
 		args := []any{sc.OrgID}
 		cond := `a.name_key IN (` + bindList(names, &args) + `)`
 		if len(ids) > 0 {
-			cond = `(` + cond + ` OR a.id IN (` + bindList(ids, &args) + `))`
+			// ids are parsed integers: written as literals (see joinIDs).
+			cond = `(` + cond + ` OR a.id IN (` + joinIDs(ids) + `))`
 		}
 		where := `a.org_id = $1 AND ` + cond + visibleClause("a.id", visibleTo, &args)
 		var err error
@@ -215,8 +293,10 @@ func (db *DB) AccountPicks(ctx context.Context, sc account.Scope, ids []int64, v
 	}
 	var out []Pick
 	err := db.read(ctx, func(tx *Tx) (err error) {
+		// Integers written as literals: thousands of bound variables would
+		// cost SQLite time quadratic in their number.
 		args := []any{sc.OrgID}
-		where := `a.org_id = $1 AND a.id IN (` + bindList(ids, &args) + `)` + visibleClause("a.id", visibleTo, &args)
+		where := `a.org_id = $1 AND a.id IN (` + joinIDs(ids) + `)` + visibleClause("a.id", visibleTo, &args)
 		out, _, err = tx.accountPicks(where, `a.name_key, a.id`, args, 0)
 		return err
 	})
@@ -298,18 +378,6 @@ func (tx *Tx) stakeholderPicks(where, order string, args []any, limit int) ([]Pi
 	return out, false, err
 }
 
-// likeName is col as a case-insensitive LIKE against a lower-cased
-// pattern compares it. SQLite's LIKE already ignores case, and its lower()
-// folds no more letters (ASCII only) — so the column goes as it is, which
-// halves the time of a scan of 500,000 contacts; PostgreSQL's LIKE heeds
-// case, and its lower() folds all of Unicode.
-func (tx *Tx) likeName(col string) string {
-	if tx.db.dialect == Postgres {
-		return "lower(" + col + ")"
-	}
-	return col
-}
-
 // SearchCampaignContacts returns up to limit stakeholders of the accounts
 // the campaign covers whose name contains q, names that start with q first.
 func (db *DB) SearchCampaignContacts(ctx context.Context, sc account.Scope, campaignID int64, q string, visibleTo int64, limit int) ([]Pick, bool, error) {
@@ -323,11 +391,11 @@ func (db *DB) SearchCampaignContacts(ctx context.Context, sc account.Scope, camp
 		// Ranked and cut on the contacts alone; only the few listed are
 		// joined to their accounts.
 		limit = cmpLimit(limit)
-		args := []any{sc.OrgID, likePattern(q, false), likePattern(q, true)}
-		name := tx.likeName("s.name")
-		rank := `CASE WHEN ` + name + ` LIKE $3 ESCAPE '\' THEN 0 ELSE 1 END`
+		args := []any{sc.OrgID}
+		match := tx.nameLike("s.name", q, likeContains, &args)
+		rank := `CASE WHEN ` + tx.nameLike("s.name", q, likePrefix, &args) + ` THEN 0 ELSE 1 END`
 		where := `s.org_id = $1 AND s.id IN (SELECT id FROM (SELECT s.id, ` + rank + ` AS r, s.name FROM stakeholders s
-			WHERE s.org_id = $1 AND ` + name + ` LIKE $2 ESCAPE '\' AND ` + coverage("s.account_id", c, &args, false) +
+			WHERE s.org_id = $1 AND ` + match + ` AND ` + coverage("s.account_id", c, &args, false) +
 			visibleClause("s.account_id", visibleTo, &args) + ` ORDER BY r, s.name, s.id LIMIT ` + itoa(limit+1) + `) m)`
 		out, more, err = tx.stakeholderPicks(where, rank+`, s.name, a.name, s.id`, args, limit)
 		return err
@@ -345,29 +413,32 @@ func (db *DB) CampaignContactByRef(ctx context.Context, sc account.Scope, campai
 		if err != nil {
 			return err
 		}
-		find := func(cond string, arg any) error {
-			args := []any{sc.OrgID, arg}
-			where := `s.org_id = $1 AND ` + cond + ` AND ` + coverage("s.account_id", c, &args, true) + visibleClause("s.account_id", visibleTo, &args)
+		find := func(cond func(args *[]any) string) error {
+			args := []any{sc.OrgID}
+			where := `s.org_id = $1 AND ` + cond(&args) + ` AND ` + coverage("s.account_id", c, &args, true) + visibleClause("s.account_id", visibleTo, &args)
 			picks, more, err = tx.stakeholderPicks(where, `s.name, a.name, s.id`, args, 50)
 			return err
 		}
-		// An id by its key first; a name (the pattern has no wildcard: an
-		// exact match, ignoring case) only when no contact has that id.
+		// An id by its key first; a name (the patterns have no wildcard:
+		// an exact match, ignoring case; matchRefs keeps only the names
+		// equal to ref in lower case) only when no contact has that id.
 		if ids, _ := refArgs([]string{ref}); len(ids) > 0 {
-			if err := find(`s.id = $2`, ids[0]); err != nil || len(picks) > 0 {
+			err := find(func(args *[]any) string { *args = append(*args, ids[0]); return `s.id = $2` })
+			if err != nil || len(picks) > 0 {
 				return err
 			}
 		}
-		return find(tx.likeName("s.name")+` LIKE $2 ESCAPE '\'`, likeExact(ref))
+		return find(func(args *[]any) string { return tx.nameLike("s.name", ref, likeWhole, args) })
 	})
 	m := matchRefs([]string{ref}, picks)[0]
 	m.More = more && len(m.Picks) > 1
 	return m, err
 }
 
-// CampaignContact returns one stakeholder the campaign covers (ENOTFOUND
-// when it covers no such stakeholder).
-func (db *DB) CampaignContact(ctx context.Context, sc account.Scope, campaignID, stakeholderID int64) (Pick, error) {
+// CampaignContact returns one stakeholder the campaign covers among those
+// of the accounts visibleTo may see (ENOTFOUND when it covers no such
+// stakeholder).
+func (db *DB) CampaignContact(ctx context.Context, sc account.Scope, campaignID, stakeholderID, visibleTo int64) (Pick, error) {
 	var out Pick
 	err := db.read(ctx, func(tx *Tx) error {
 		c, err := tx.campaign(sc.OrgID, campaignID)
@@ -375,7 +446,8 @@ func (db *DB) CampaignContact(ctx context.Context, sc account.Scope, campaignID,
 			return err
 		}
 		args := []any{sc.OrgID, stakeholderID}
-		ps, _, err := tx.stakeholderPicks(`s.org_id = $1 AND s.id = $2 AND `+coverage("s.account_id", c, &args, true), `s.id`, args, 1)
+		where := `s.org_id = $1 AND s.id = $2 AND ` + coverage("s.account_id", c, &args, true) + visibleClause("s.account_id", visibleTo, &args)
+		ps, _, err := tx.stakeholderPicks(where, `s.id`, args, 1)
 		if err != nil {
 			return err
 		}
@@ -415,7 +487,7 @@ func CheckReceivedAnswer(a ReceivedAnswer) error {
 	if !measure.ValidScore(a.Score) {
 		errs = append(errs, account.FieldError{Field: "score", Message: "must be a whole number from 0 to 10"})
 	}
-	if len(strings.TrimSpace(a.Comment)) > measure.MaxComment {
+	if utf8.RuneCountInString(strings.TrimSpace(a.Comment)) > measure.MaxComment {
 		errs = append(errs, account.FieldError{Field: "comment", Message: "must be at most " + itoa(measure.MaxComment) + " characters"})
 	}
 	if a.ReceivedOn.IsZero() {
@@ -437,6 +509,13 @@ type ReceivedAnswer struct {
 	ReceivedOn    account.Date
 	Channel       string // paper, phone, other
 	VisibleTo     int64  // need-to-know: the contact's account must be one of this person's
+
+	// Today is the day ReceivedOn may be at the latest — today where the
+	// person typing it is, as the form's default date is (zero: today in
+	// Loc). Loc is their time zone (nil: UTC): an answer of an earlier day
+	// is stamped at its midnight there, so it lists under the day typed.
+	Today account.Date
+	Loc   *time.Location
 }
 
 // RecordReceivedAnswer records an answer received on paper or by phone for
@@ -456,7 +535,14 @@ func (db *DB) RecordReceivedAnswer(ctx context.Context, sc account.Scope, a Rece
 		if err != nil {
 			return err
 		}
-		today := account.DateOf(tx.now)
+		loc := a.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		today := a.Today
+		if today.IsZero() {
+			today = account.DateOf(tx.now.In(loc))
+		}
 		if today.Before(a.ReceivedOn) {
 			return account.Invalid("received_on", "is in the future")
 		}
@@ -476,8 +562,8 @@ func (db *DB) RecordReceivedAnswer(ctx context.Context, sc account.Scope, a Rece
 		if err != nil {
 			return err
 		}
-		at := a.ReceivedOn.Time()
-		if a.ReceivedOn == today {
+		at := time.Date(a.ReceivedOn.Year, a.ReceivedOn.Month, a.ReceivedOn.Day, 0, 0, 0, 0, loc)
+		if a.ReceivedOn == today || tx.now.Before(at) {
 			at = tx.now // so it counts as the latest answer when it is
 		}
 		var invitation int64

@@ -121,7 +121,8 @@ func (h *handler) recordSurveyAnswer(w http.ResponseWriter, r *http.Request) {
 	pf := r.PostForm
 	f.Score, f.Comment = strings.TrimSpace(pf.Get("score")), pf.Get("comment")
 	f.ReceivedOn, f.Channel = strings.TrimSpace(pf.Get("received_on")), strings.TrimSpace(pf.Get("channel"))
-	a := store.ReceivedAnswer{CampaignID: id, Comment: f.Comment, Channel: f.Channel, VisibleTo: visible}
+	// Today where the server's clock is, as the form's default date is.
+	a := store.ReceivedAnswer{CampaignID: id, Comment: f.Comment, Channel: f.Channel, VisibleTo: visible, Today: h.today(), Loc: h.loc()}
 
 	// The contact: typed (without JavaScript, or typed and not chosen)
 	// wins over a chip.
@@ -185,7 +186,7 @@ func (h *handler) recordSurveyAnswer(w http.ResponseWriter, r *http.Request) {
 	// Show the chosen contact as a chip again, if it is one the campaign
 	// covers.
 	if a.StakeholderID > 0 && f.Errors.Field("stakeholder_id") == "" {
-		p, err := h.db.CampaignContact(ctx, sc, id, a.StakeholderID)
+		p, err := h.db.CampaignContact(ctx, sc, id, a.StakeholderID, visible)
 		if err == nil {
 			f.Contact.Chosen = []store.Pick{p}
 		} else if account.ErrorCode(err) != account.ENOTFOUND {

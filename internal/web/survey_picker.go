@@ -149,6 +149,31 @@ func (h *handler) resolveAccounts(r *http.Request, text string) (ids []int64, le
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	// A line that names nothing as a whole may list several names: the
+	// parts of every such line are resolved at once.
+	var parts []string
+	byPart := map[string]store.Match{}
+	for _, m := range ms {
+		if len(m.Picks) == 0 {
+			if ps := commaParts(m.Ref); len(ps) > 1 {
+				for _, p := range ps {
+					if _, seen := byPart[p]; !seen {
+						byPart[p] = store.Match{}
+						parts = append(parts, p)
+					}
+				}
+			}
+		}
+	}
+	if len(parts) > 0 {
+		pms, err := h.db.AccountsByRef(ctx, sc, parts, visible)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for _, pm := range pms {
+			byPart[pm.Ref] = pm
+		}
+	}
 	for _, m := range ms {
 		switch {
 		case len(m.Picks) == 1:
@@ -159,20 +184,14 @@ func (h *handler) resolveAccounts(r *http.Request, text string) (ids []int64, le
 			problems = append(problems, "include "+quoteRef(m.Ref)+", the name of "+strconv.Itoa(len(m.Picks))+" accounts: "+candidates(m))
 			continue
 		}
-		// A line that names nothing as a whole may list several names.
-		var pms []store.Match
-		if parts := commaParts(m.Ref); len(parts) > 1 {
-			if pms, err = h.db.AccountsByRef(ctx, sc, parts, visible); err != nil {
-				return nil, nil, nil, err
-			}
-		}
-		if len(pms) == 0 || slices.ContainsFunc(pms, func(m store.Match) bool { return len(m.Picks) != 1 }) {
+		ps := commaParts(m.Ref)
+		if len(ps) < 2 || slices.ContainsFunc(ps, func(p string) bool { return len(byPart[p].Picks) != 1 }) {
 			left = append(left, m.Ref)
 			problems = append(problems, "include "+quoteRef(m.Ref)+", which is not the name or id of an account you can see")
 			continue
 		}
-		for _, pm := range pms {
-			ids = append(ids, pm.Picks[0].ID)
+		for _, p := range ps {
+			ids = append(ids, byPart[p].Picks[0].ID)
 		}
 	}
 	return ids, left, problems, nil
