@@ -25,6 +25,10 @@ func TestCategoryBoundaries(t *testing.T) {
 	if ValidateAnswer(10, strings.Repeat("x", MaxComment+1)) == nil {
 		t.Error("long comment accepted")
 	}
+	// The limit counts characters, not bytes: "é" is two bytes.
+	if err := ValidateAnswer(10, strings.Repeat("é", MaxComment)); err != nil {
+		t.Errorf("a comment of %d accented letters refused: %v", MaxComment, err)
+	}
 }
 
 func answers(scores ...int) []Answer {

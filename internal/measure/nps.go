@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/samwise-sam/samwise/internal/account"
 )
@@ -37,7 +38,7 @@ func ValidateAnswer(score int, comment string) error {
 	if !ValidScore(score) {
 		return account.Invalid("score", "must be a whole number from 0 to 10")
 	}
-	if len(comment) > MaxComment {
+	if utf8.RuneCountInString(comment) > MaxComment {
 		return account.Invalid("comment", "must be at most %d characters", MaxComment)
 	}
 	return nil
