@@ -219,7 +219,7 @@ func (db *DB) Import(ctx context.Context, sc account.Scope, p *exchange.Parser, 
 		accounts: map[string]int64{}, people: map[string]int64{}, stakeholders: map[skey]int64{},
 		touched: map[int64]bool{}}
 	if kind == exchange.Touches {
-		im.rows = newImportRows(sc.OrgID, ms(tx.now))
+		im.rows = newImportRows(sc.OrgID, ms(tx.now), db.dialect)
 	}
 	if err := im.start(); err != nil {
 		return fail(db.normalize(err))
