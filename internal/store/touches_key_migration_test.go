@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,12 +44,10 @@ func TestMigrationRebuildsTouchesWithoutTheirSecondKey(t *testing.T) {
 		check(t, db.CreateStakeholder(ctx, sc, &s))
 		contacts = append(contacts, s.ID)
 	}
-	var touches []int64
 	for i, kind := range []account.TouchKind{account.Meeting, account.Call, account.BusinessReview, account.Email} {
 		tc := account.Touch{AccountID: a.ID, Kind: kind, OccurredAt: now.AddDate(0, 0, -10+i), Summary: "Touch " + string(kind),
 			PeopleIDs: []int64{person.ID}, StakeholderIDs: contacts[:1+i%2]}
 		check(t, db.CreateTouch(ctx, sc, &tc))
-		touches = append(touches, tc.ID)
 	}
 
 	// What the tables hold, in one string per table.
@@ -123,7 +123,6 @@ func TestMigrationRebuildsTouchesWithoutTheirSecondKey(t *testing.T) {
 	if n != 1 {
 		t.Error("down did not give touches its UNIQUE (org_id, id) back")
 	}
-	_ = touches
 }
 
 func equalMaps(a, b map[string]string) bool {
@@ -136,4 +135,51 @@ func equalMaps(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// On SQLite an import leaves new touches' ids to SQLite and checks every
+// statement's last id against the ids it assigned: a batch whose ids are
+// not the ones SQLite gives fails instead of linking attendees to the
+// wrong touches.
+func TestImportRowsRefuseIDsSQLiteDoesNotGive(t *testing.T) {
+	ctx := context.Background()
+	db := freshDatabase(t, SQLite)
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	org := account.Organisation{Name: "Org", Slug: "org"}
+	if err := db.CreateOrganisation(ctx, &org); err != nil {
+		t.Fatal(err)
+	}
+	sc := account.Scope{OrgID: org.ID, Actor: "test"}
+	a := account.Account{Name: "Acme", Lifecycle: account.Customer}
+	if err := db.CreateAccount(ctx, sc, &a); err != nil {
+		t.Fatal(err)
+	}
+	write := func(first int64) error {
+		errRollback := errors.New("roll back")
+		err := db.write(ctx, func(tx *Tx) error {
+			var max int64
+			if err := tx.QueryRow(`SELECT COALESCE(MAX(id), 0) FROM touches`).Scan(&max); err != nil {
+				return err
+			}
+			im := &importer{ctx: ctx, tx: tx, sc: sc}
+			b := newImportRows(org.ID, 1, SQLite).touches
+			args := []any{a.ID, "call", int64(1), "one", "", a.ID, "call", int64(2), "two", ""}
+			if err := im.writeRows(&b, args, 2, max+first); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if errors.Is(err, errRollback) {
+			return nil
+		}
+		return err
+	}
+	if err := write(1); err != nil {
+		t.Fatalf("the ids SQLite gives: %v", err)
+	}
+	if err := write(5); err == nil || !strings.Contains(err.Error(), "the import assigned") {
+		t.Fatalf("ids SQLite does not give: %v", err)
+	}
 }
