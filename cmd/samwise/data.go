@@ -130,7 +130,7 @@ func (c *importFileCmd) Run(e *env) error {
 	var rejectErr error
 	shown := 0
 	opts := store.ImportOptions{
-		FileName: filepath.Base(c.File), DryRun: c.DryRun, SkipErrors: c.OnError == "skip", CreateMissing: c.CreateMissing,
+		FileName: filepath.Base(c.File), DryRun: c.DryRun, Sole: true, SkipErrors: c.OnError == "skip", CreateMissing: c.CreateMissing,
 		Reject: func(raw []string, probs []exchange.Problem) {
 			if !c.Quiet && shown < 1000 {
 				for _, pr := range probs {

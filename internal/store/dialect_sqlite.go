@@ -26,6 +26,9 @@ func sqlitePath(url string) string {
 	return url
 }
 
+// sqliteReaders is the size of a SQLite database's read pool.
+var sqliteReaders = max(4, runtime.NumCPU())
+
 // openSQLite opens a write pool of one connection and a read pool. Pragmas go
 // in the DSN so every pooled connection gets them: busy_timeout first (so the
 // journal-mode switch itself waits rather than fails), then WAL, NORMAL sync
@@ -56,8 +59,8 @@ func openSQLite(path string) (w, r *sql.DB, err error) {
 		w.Close()
 		return nil, nil, err
 	}
-	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	r.SetMaxIdleConns(max(4, runtime.NumCPU()))
+	r.SetMaxOpenConns(sqliteReaders)
+	r.SetMaxIdleConns(sqliteReaders)
 	// Create the file and switch to WAL before readers open it.
 	if _, err := w.Exec("SELECT 1"); err != nil {
 		w.Close()

@@ -42,6 +42,11 @@ type ImportOptions struct {
 	// BatchID is a batch made beforehand by StartImport (background jobs
 	// show it while the import runs); 0 makes one.
 	BatchID int64
+	// Sole says the caller expects the database to itself (the CLI). On
+	// SQLite, if no other connection has the file open, the import then
+	// writes through a rollback journal rather than the write-ahead log,
+	// and nobody else can open the file until it ends (see rollbackJournal).
+	Sole bool
 	// Progress is called now and then with the number of lines read.
 	Progress func(lines int64)
 	// Reject receives every rejected line with its fields as read (raw is
@@ -202,7 +207,7 @@ func (db *DB) Import(ctx context.Context, sc account.Scope, p *exchange.Parser, 
 		}
 		return b, err
 	}
-	tx, end, err := db.beginImport(ctx)
+	tx, end, err := db.beginImport(ctx, o.Sole)
 	if err != nil {
 		return fail(err)
 	}

@@ -55,7 +55,7 @@ func BenchmarkImportTouchesFile(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		batch, err := db.Import(ctx, sc, p, rd, store.ImportOptions{FileName: filepath.Base(file)})
+		batch, err := db.Import(ctx, sc, p, rd, store.ImportOptions{FileName: filepath.Base(file), Sole: true}) // as the CLI
 		b.StopTimer()
 		f.Close()
 		db.Close()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -28,6 +29,10 @@ import (
 // an abort, a dry run or a failure puts everything back, and readers keep
 // seeing the old schema until commit. Its touches are written without
 // SQLite's CHECK constraints, which repeat the parser's checks (see goLarge).
+//
+// An import from the CLI (ImportOptions.Sole) that finds the SQLite file
+// otherwise unused writes through a rollback journal instead of the
+// write-ahead log, so that its pages are written once (see rollbackJournal).
 
 // importLargeTouches is the smallest number of new touches for which an
 // import rebuilds indexes instead of maintaining them.
@@ -478,7 +483,7 @@ func (im *importer) writeImportCheckins() error {
 // connection of its own with the bulk writer's pragmas (relaxForBulk:
 // foreign keys off — the importer resolves every reference itself — and a
 // larger page cache), restored when the returned function is called.
-func (db *DB) beginImport(ctx context.Context) (*Tx, func(), error) {
+func (db *DB) beginImport(ctx context.Context, sole bool) (*Tx, func(), error) {
 	if db.dialect != SQLite {
 		tx, err := db.begin(ctx, true)
 		if err != nil {
@@ -503,17 +508,74 @@ func (db *DB) beginImport(ctx context.Context) (*Tx, func(), error) {
 		conn.Close()
 		return nil, nil, err
 	}
+	journal := func() {}
+	if sole {
+		journal = db.rollbackJournal(ctx, conn)
+	}
 	stx, err := conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE, see openSQLite
 	if err != nil {
+		journal()
 		restore()
 		conn.Close()
 		return nil, nil, err
 	}
 	return &Tx{Tx: stx, db: db, now: db.Now().UTC()}, func() {
 		stx.Rollback()
+		journal()
 		restore()
 		conn.Close()
 	}, nil
+}
+
+// rollbackJournal switches conn from the write-ahead log to a rollback
+// journal when nothing else has the database open — no connection of this
+// process's read pool (its idle ones are closed first) and none of another
+// process — and returns the function that switches back. Otherwise it leaves
+// the log on and returns a no-op: the import runs as in serve, sharing the
+// file.
+//
+// Under the log every page an import writes is written twice, into the log
+// and again into the file at the commit's checkpoint; with a rollback
+// journal the pages it adds go to the file once and only the few existing
+// pages it changes are journaled (BENCHMARKS.md, issue 7: a million touches
+// in 3.3 s instead of 4.9). The journal keeps the import all or nothing: a
+// killed import leaves a hot journal that the next opening rolls back. The
+// price is that while the import runs nobody else can open the file (serve
+// started then waits its busy timeout and stops), which is why only a caller
+// that expects the file to itself, the CLI, asks for it.
+func (db *DB) rollbackJournal(ctx context.Context, conn *sql.Conn) (back func()) {
+	db.r.SetMaxIdleConns(0)
+	readers := func() { db.r.SetMaxIdleConns(sqliteReaders) }
+	var wait int
+	if err := conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&wait); err != nil {
+		readers()
+		return func() {}
+	}
+	// Another connection's shared lock refuses the switch at once, rather
+	// than after the busy timeout.
+	var mode string
+	_, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`)
+	if err == nil {
+		err = conn.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode)
+	}
+	if _, e := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = `+itoa(wait)); e != nil {
+		err = e
+	}
+	if err != nil || mode != "delete" {
+		readers()
+		if mode == "delete" {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		return func() {}
+	}
+	return func() {
+		var mode string
+		if err := conn.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil || mode != "wal" {
+			// Dropped: the next connection opens with the log (openSQLite).
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		readers()
+	}
 }
 
 // beforeTouchUpdate writes what is queued before an existing touch is
