@@ -145,6 +145,10 @@ func TestSoleImportWritesThroughARollbackJournal(t *testing.T) {
 		if m := mode(); m != "wal" {
 			t.Errorf("journal mode after the import: %s", m)
 		}
+		var sync int
+		if err := db.w.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync); err != nil || sync != 1 {
+			t.Errorf("synchronous after the import: %d (want 1, NORMAL) %v", sync, err)
+		}
 		if exists(path + "-journal") {
 			t.Error("the rollback journal is still there")
 		}

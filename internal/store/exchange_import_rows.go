@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -568,10 +569,20 @@ func (db *DB) rollbackJournal(ctx context.Context, conn *sql.Conn) (back func())
 		}
 		return func() {}
 	}
+	// NORMAL is safe under the log; with a rollback journal only FULL keeps
+	// the file whole through a power cut.
+	_, err = conn.ExecContext(ctx, `PRAGMA synchronous = FULL`)
 	return func() {
+		ctx := context.WithoutCancel(ctx)
 		var mode string
-		if err := conn.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil || mode != "wal" {
-			// Dropped: the next connection opens with the log (openSQLite).
+		if e := conn.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); e != nil || mode != "wal" {
+			err = errors.Join(err, e, errors.New("still in "+mode))
+		}
+		if _, e := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); e != nil {
+			err = errors.Join(err, e)
+		}
+		if err != nil {
+			// Dropped: the next connection opens as openSQLite sets it.
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 		readers()
