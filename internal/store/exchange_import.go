@@ -425,16 +425,26 @@ func (im *importer) closeStmts() {
 	}
 }
 
-func (im *importer) exec(q string, args ...any) error {
+// prepared returns q prepared in the import's transaction, once per import:
+// parsing a statement costs more than running it on every line.
+func (im *importer) prepared(q string) (*sql.Stmt, error) {
 	st := im.stmts[q]
 	if st == nil {
 		var err error
 		if st, err = im.tx.PrepareContext(im.ctx, q); err != nil {
-			return err
+			return nil, err
 		}
 		im.stmts[q] = st
 	}
-	_, err := st.ExecContext(im.ctx, args...)
+	return st, nil
+}
+
+func (im *importer) exec(q string, args ...any) error {
+	st, err := im.prepared(q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(im.ctx, args...)
 	return err
 }
 
@@ -511,7 +521,11 @@ func problem(r *exchange.Record, col, format string, args ...any) []exchange.Pro
 func (im *importer) lookup(what, ref string, queries []string, args ...any) (int64, string, error) {
 	for _, q := range queries {
 		cq, cargs := compact(q, args)
-		rows, err := im.tx.QueryContext(im.ctx, cq, cargs...)
+		st, err := im.prepared(cq)
+		if err != nil {
+			return 0, "", err
+		}
+		rows, err := st.QueryContext(im.ctx, cargs...)
 		if err != nil {
 			return 0, "", err
 		}
@@ -1064,15 +1078,13 @@ func (im *importer) applyTouch(r *exchange.Record) ([]exchange.Problem, error) {
 		had = err == nil
 		im.touched[acct] = had
 	}
-	var id int64
+	var old account.Touch
 	if had {
-		id, err = im.find([]string{`SELECT id FROM touches WHERE org_id = $1 AND account_id = $2 AND occurred_at = $3 AND kind = $4 AND summary = $5 AND id < $6 LIMIT 2`},
-			im.sc.OrgID, acct, ms(t.OccurredAt), t.Kind, t.Summary, im.first["touches"])
-		if err != nil {
+		if old, err = im.existingTouch(&t); err != nil {
 			return nil, err
 		}
 	}
-	if id == 0 {
+	if id := old.ID; id == 0 {
 		t.ID = im.newID("touches")
 		if err := im.queueTouch(&touchRow{id: t.ID, account: acct, at: ms(t.OccurredAt), kind: string(t.Kind), summary: t.Summary,
 			nextStep: t.NextStep, people: t.PeopleIDs, stakeholders: t.StakeholderIDs}); err != nil {
@@ -1081,10 +1093,7 @@ func (im *importer) applyTouch(r *exchange.Record) ([]exchange.Problem, error) {
 		im.b.Created++
 		return nil, nil
 	}
-	old, err := im.tx.touch(im.sc.OrgID, id)
-	if err != nil {
-		return nil, err
-	}
+	id := old.ID
 	nt := old
 	if r.Has("next_step") {
 		nt.NextStep = t.NextStep
@@ -1111,6 +1120,69 @@ func (im *importer) applyTouch(r *exchange.Record) ([]exchange.Problem, error) {
 	}
 	im.b.Updated++
 	return nil, im.tx.audit(im.sc, "import_update", "touch", id, acct, &old, &nt)
+}
+
+// existingTouch returns the touch of the database (from before this
+// batch) that t repeats, with its attendees, or a zero touch if none or
+// more than one does (two records sharing a natural key are never guessed
+// between). Its statements are prepared once per import: a re-imported
+// file runs them on every line.
+func (im *importer) existingTouch(t *account.Touch) (account.Touch, error) {
+	// kind is compared with CAST($4 AS TEXT), not $4: SQLite weighs a bare
+	// parameter against the partial index touches_reviews (WHERE kind =
+	// 'business_review') and then compiles the statement again whenever the
+	// value bound to it changes — a third of a re-import's time.
+	st, err := im.prepared(`SELECT ` + touchCols + ` FROM touches WHERE org_id = $1 AND account_id = $2 AND occurred_at = $3 AND kind = CAST($4 AS TEXT) AND summary = $5 AND id < $6 LIMIT 2`)
+	if err != nil {
+		return account.Touch{}, err
+	}
+	rows, err := st.QueryContext(im.ctx, im.sc.OrgID, t.AccountID, ms(t.OccurredAt), t.Kind, t.Summary, im.first["touches"])
+	if err != nil {
+		return account.Touch{}, err
+	}
+	var found []account.Touch
+	for rows.Next() {
+		old, err := scanTouch(rows)
+		if err != nil {
+			rows.Close()
+			return account.Touch{}, err
+		}
+		found = append(found, old)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(found) != 1 {
+		return account.Touch{}, err
+	}
+	old := found[0]
+	for _, a := range []struct {
+		q   string
+		ids *[]int64
+	}{
+		{`SELECT person_id FROM touch_people WHERE org_id = $1 AND touch_id = $2 ORDER BY person_id`, &old.PeopleIDs},
+		{`SELECT stakeholder_id FROM touch_stakeholders WHERE org_id = $1 AND touch_id = $2 ORDER BY stakeholder_id`, &old.StakeholderIDs},
+	} {
+		st, err := im.prepared(a.q)
+		if err != nil {
+			return account.Touch{}, err
+		}
+		rows, err := st.QueryContext(im.ctx, im.sc.OrgID, old.ID)
+		if err != nil {
+			return account.Touch{}, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return account.Touch{}, err
+			}
+			*a.ids = append(*a.ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return account.Touch{}, err
+		}
+	}
+	return old, nil
 }
 
 func sortIDs(ids []int64) {
