@@ -332,11 +332,20 @@ type cadenceStakeholder struct {
 	level               int8  // index in account.Levels
 }
 
-// levelCase turns a stakeholder's level into its index in account.Levels
-// in SQL: an integer column costs modernc's SQLite less than a string
-// the Go side then has to allocate (the CHECK constraint of both dialects
-// allows only these four).
-const levelCase = `CASE s.level WHEN 'executive' THEN 0 WHEN 'senior_management' THEN 1 WHEN 'middle_management' THEN 2 WHEN 'operational' THEN 3 ELSE -1 END`
+// levelIndex turns the level of the stakeholder s into its index in
+// account.Levels in SQL, other for none of them (no level): an integer
+// column costs modernc's SQLite less than a string the Go side then has to
+// allocate (the CHECK constraint of both dialects allows only these four).
+func levelIndex(other int) string {
+	q := `CASE s.level`
+	for i, l := range account.Levels {
+		q += ` WHEN '` + string(l) + `' THEN ` + itoa(i)
+	}
+	return q + ` ELSE ` + itoa(other) + ` END`
+}
+
+// levelCase is levelIndex with -1 for no level.
+var levelCase = levelIndex(-1)
 
 // cadenceRows reads every active stakeholder in scope into rows whose
 // Subject is complete but for Tier, which is filled in (untiered: C) only

@@ -299,11 +299,7 @@ func (tx *Tx) graderStakeholders(orgID, accountID int64, since int64) (map[int64
 	// Each stakeholder is "id account·8+level ": two numbers, not three,
 	// as a text is what reading them costs; level is its place in
 	// account.Levels, 7 for none of them.
-	level := `CASE s.level`
-	for i, l := range account.Levels {
-		level += ` WHEN '` + string(l) + `' THEN ` + itoa(i)
-	}
-	level += ` ELSE 7 END`
+	level := levelIndex(7)
 	// Read whole, the table is walked rather than its org_id index (fullScan).
 	stakeholders, args := tx.fullScan("stakeholders s")+` WHERE s.org_id = $1 AND s.active = $2`, []any{orgID, true}
 	if accountID != 0 {

@@ -330,11 +330,7 @@ func (tx *Tx) coverageCounts(orgID int64, m MapScope, today account.Date, o inte
 	if len(intel.Rules) > len(accountCoverage{}.n) {
 		return nil, fmt.Errorf("coverage: %d rules, room for %d", len(intel.Rules), len(accountCoverage{}.n))
 	}
-	level := `CASE s.level`
-	for i, l := range account.Levels {
-		level += ` WHEN '` + string(l) + `' THEN ` + itoa(i)
-	}
-	level += ` ELSE 0 END`
+	level := levelIndex(0)
 	current := `(s.active AND COALESCE(m.left_on, '') = '')`
 
 	// code is a stakeholder's part in the findings: the level's index (bits
