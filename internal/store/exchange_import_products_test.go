@@ -241,5 +241,26 @@ func TestTouchesReimportMatchesOnAccountTimeKindAndSummary(t *testing.T) {
 		if all, _, err := db.Touches(ctx, sc, account.TouchFilter{AccountID: a.ID}); err != nil || len(all) != 4 {
 			t.Errorf("touches after the undo: %v %d", err, len(all))
 		}
+
+		// Matched lines on either side of enough new ones that SQLite takes
+		// the large path (indexes dropped and the cadence trigger suspended
+		// mid-transaction): the look-ups prepared before still match.
+		n := 60_000
+		if d != store.SQLite {
+			n = 2_000
+		}
+		var sb strings.Builder
+		sb.WriteString("account,kind,occurred_at,summary,next_step\nA-1,call,2025-01-06T10:00:00Z,Sync,Send the deck\n")
+		for i := range n {
+			fmt.Fprintf(&sb, "A-1,call,2024-%02d-%02dT08:00:00Z,Bulk %d,\n", 1+i%12, 1+i%28, i)
+		}
+		sb.WriteString("A-1,business_review,2025-02-03T09:00:00Z,Q1 review,Final\n")
+		big := importCSV(t, db, sc, exchange.Touches, sb.String(), exchange.Mapping{}, store.ImportOptions{})
+		if b := big.batch; b.Unchanged != 1 || b.Updated != 1 || b.Created != int64(n) || len(big.rejects) > 0 {
+			t.Fatalf("large re-import: %+v %v", b, big.rejects)
+		}
+		if back, err := db.Touch(ctx, sc, review.ID); err != nil || back.NextStep != "Final" {
+			t.Errorf("review after the large re-import: %v %+v", err, back)
+		}
 	})
 }

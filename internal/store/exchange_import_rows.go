@@ -547,10 +547,27 @@ func (db *DB) beginImport(ctx context.Context, sole bool) (*Tx, func(), error) {
 func (db *DB) rollbackJournal(ctx context.Context, conn *sql.Conn) (back func()) {
 	db.r.SetMaxIdleConns(0)
 	readers := func() { db.r.SetMaxIdleConns(sqliteReaders) }
+	ctx = context.WithoutCancel(ctx) // a switch once made is always undone
 	var wait int
 	if err := conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&wait); err != nil {
 		readers()
 		return func() {}
+	}
+	// walBack puts the log and its sync level back; if it cannot, the
+	// connection is dropped, and the next one opens as openSQLite sets it.
+	walBack := func() {
+		var mode string
+		err := conn.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+		if err == nil && mode != "wal" {
+			err = errors.New("journal mode stays " + mode)
+		}
+		if _, e := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); e != nil {
+			err = errors.Join(err, e)
+		}
+		if err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		readers()
 	}
 	// Another connection's shared lock refuses the switch at once, rather
 	// than after the busy timeout.
@@ -559,34 +576,23 @@ func (db *DB) rollbackJournal(ctx context.Context, conn *sql.Conn) (back func())
 	if err == nil {
 		err = conn.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode)
 	}
-	if _, e := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = `+itoa(wait)); e != nil {
-		err = e
+	if _, e := conn.ExecContext(ctx, `PRAGMA busy_timeout = `+itoa(wait)); e != nil {
+		err = errors.Join(err, e)
 	}
-	if err != nil || mode != "delete" {
-		readers()
-		if mode == "delete" {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-		return func() {}
+	if err == nil && mode == "delete" {
+		// NORMAL is safe under the log; with a rollback journal only FULL
+		// keeps the file whole through a power cut.
+		_, err = conn.ExecContext(ctx, `PRAGMA synchronous = FULL`)
 	}
-	// NORMAL is safe under the log; with a rollback journal only FULL keeps
-	// the file whole through a power cut.
-	_, err = conn.ExecContext(ctx, `PRAGMA synchronous = FULL`)
-	return func() {
-		ctx := context.WithoutCancel(ctx)
-		var mode string
-		if e := conn.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); e != nil || mode != "wal" {
-			err = errors.Join(err, e, errors.New("still in "+mode))
-		}
-		if _, e := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); e != nil {
-			err = errors.Join(err, e)
-		}
-		if err != nil {
-			// Dropped: the next connection opens as openSQLite sets it.
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
+	switch {
+	case err == nil && mode == "delete":
+		return walBack
+	case mode == "delete": // switched, but not all of it: back to the log now
+		walBack()
+	default:
 		readers()
 	}
+	return func() {}
 }
 
 // beforeTouchUpdate writes what is queued before an existing touch is
