@@ -273,6 +273,9 @@ func (c *importHistoryCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	if _, err := db.SettleImports(e.ctx, sc, bs); err != nil {
+		return err
+	}
 	if len(bs) == 0 {
 		fmt.Fprintln(e.stdout, "No imports yet. Start with: samwise import accounts FILE.csv --dry-run")
 		return nil

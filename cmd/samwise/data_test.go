@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/exchange"
@@ -144,5 +145,26 @@ func TestExportFormatsBackupRestoreAndCopy(t *testing.T) {
 	exp, _, _ := runSplit(t, copied, "export", "accounts")
 	if !strings.Contains(exp, "Globex") {
 		t.Errorf("copied database lacks the accounts:\n%s", exp)
+	}
+}
+
+// `samwise import history` shows a killed import as failed, not as running
+// for ever: its heartbeat went silent long ago and nothing holds its lock.
+func TestImportHistorySettlesAKilledImport(t *testing.T) {
+	path := newOrgDB(t)
+	db := openDB(t, path)
+	orgs, err := db.Organisations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := account.Scope{OrgID: orgs[0].ID, Actor: "cli"}
+	db.Now = func() time.Time { return time.Now().Add(-time.Hour) }
+	if _, err := db.StartImport(context.Background(), sc, exchange.Touches, "killed.csv", false); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	hist, _, err := runSplit(t, path, "import", "history")
+	if err != nil || !strings.Contains(hist, "failed") || strings.Contains(hist, "running") {
+		t.Errorf("history: %v\n%s", err, hist)
 	}
 }

@@ -166,8 +166,12 @@ type importsOutput struct {
 }
 
 func (h *handlers) listImports(ctx context.Context, in *listImportsInput) (*importsOutput, error) {
-	bs, err := h.db.ImportBatches(ctx, h.guard.Scope(ctx), in.Limit)
+	sc := h.guard.Scope(ctx)
+	bs, err := h.db.ImportBatches(ctx, sc, in.Limit)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := h.db.SettleImports(ctx, sc, bs); err != nil {
 		return nil, err
 	}
 	out := &importsOutput{}

@@ -28,12 +28,14 @@ type ImportStatus struct {
 }
 
 func (h *handlers) importStatus(ctx context.Context, sc account.Scope, b store.ImportBatch) ImportStatus {
-	s := ImportStatus{ImportBatch: b}
-	if b.Status != "running" {
+	bs := []store.ImportBatch{b}
+	ps, err := h.db.SettleImports(ctx, sc, bs)
+	s := ImportStatus{ImportBatch: bs[0]}
+	if s.Status != "running" {
 		s.Percent = 100
 		return s
 	}
-	if ps, err := h.db.ImportProgresses(ctx, sc, []int64{b.ID}); err == nil {
+	if err == nil {
 		p := ps[b.ID]
 		s.BytesRead, s.Size, s.Percent = p.BytesRead, p.Size, p.Percent()
 		s.Lines = max(s.Lines, p.Lines)

@@ -320,3 +320,79 @@ func killedImportChild(t *testing.T) {
 	})
 	t.Fatal("the import ended before the kill")
 }
+
+// The history settles dead imports: a running batch silent for StaleAfter
+// is marked interrupted, one with a recent heartbeat stays running, and on
+// SQLite one whose import still holds the write lock (a CLI import in
+// another process, whose progress this process cannot see) stays running.
+func TestSettleImportsMarksOnlyDeadImportsInterrupted(t *testing.T) {
+	ctx := context.Background()
+	path, sc, _ := journalFixture(t, 0)
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Now()
+	db.Now = func() time.Time { return now.Add(-3 * time.Minute) }
+	dead, err := db.StartImport(ctx, sc, exchange.Touches, "dead.csv", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked, err := db.StartImport(ctx, sc, exchange.Touches, "elsewhere.csv", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return now }
+	live, err := db.StartImport(ctx, sc, exchange.Touches, "live.csv", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle := func(ids ...int64) []ImportBatch {
+		t.Helper()
+		var bs []ImportBatch
+		for _, id := range ids {
+			b, err := db.ImportBatch(ctx, sc, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bs = append(bs, b)
+		}
+		if _, err := db.SettleImports(ctx, sc, bs); err != nil {
+			t.Fatal(err)
+		}
+		return bs
+	}
+
+	// Another process holds the write lock, as a running CLI import does.
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	otx, err := other.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := otx.ExecContext(ctx, `UPDATE import_batches SET lines = lines WHERE id = $1`, locked); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if bs := settle(locked); bs[0].Status != "running" {
+		t.Errorf("the batch of a live import elsewhere: %+v", bs[0])
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("settling waited %s on the lock", took)
+	}
+	otx.Rollback()
+
+	bs := settle(dead, live)
+	if bs[0].Status != "failed" || bs[0].Message != InterruptedImport || bs[1].Status != "running" {
+		t.Errorf("settled: %+v", bs)
+	}
+	for id, want := range map[int64]string{dead: "failed", live: "running"} {
+		if b, err := db.ImportBatch(ctx, sc, id); err != nil || b.Status != want {
+			t.Errorf("batch %d in the database: %v %+v, want %s", id, err, b, want)
+		}
+	}
+}

@@ -360,6 +360,67 @@ func (db *DB) ImportProgresses(ctx context.Context, sc account.Scope, ids []int6
 	return out, err
 }
 
+// InterruptedImport is the message of a batch whose import stopped with
+// the process running it.
+const InterruptedImport = "Interrupted: samwise stopped while importing; nothing was written."
+
+// SettleImports marks failed (InterruptedImport) the batches of bs that
+// are running but whose import has died — no heartbeat for StaleAfter —
+// and returns the progress of those still running, by id; bs is updated in
+// place. Every view of the history calls it (the Data page, the API, the
+// CLI), so a killed import does not show as running forever.
+//
+// A batch is marked only if its row can be written within a second. On
+// SQLite a CLI import keeps its progress in its own process's memory, so
+// its heartbeat here is its start; but it holds the write lock for its
+// whole transaction, so while it lives the write waits and gives up, and
+// the batch stays running.
+func (db *DB) SettleImports(ctx context.Context, sc account.Scope, bs []ImportBatch) (map[int64]ImportProgress, error) {
+	var running []int64
+	for _, b := range bs {
+		if b.Status == "running" {
+			running = append(running, b.ID)
+		}
+	}
+	progress, err := db.ImportProgresses(ctx, sc, running)
+	if err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	for i := range bs {
+		b := &bs[i]
+		p, ok := progress[b.ID]
+		if b.Status != "running" || !ok || now.Sub(p.HeartbeatAt) <= StaleAfter {
+			continue
+		}
+		fctx, cancel := context.WithTimeout(ctx, time.Second)
+		var failed bool
+		err := db.write(fctx, func(tx *Tx) error {
+			res, err := tx.Exec(`UPDATE import_batches SET status = 'failed', message = $3, finished_at = $4
+				WHERE org_id = $1 AND id = $2 AND status = 'running'`, sc.OrgID, b.ID, InterruptedImport, ms(tx.now))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			failed = n == 1
+			return err
+		})
+		cancel()
+		switch {
+		case err == nil && failed:
+			b.Status, b.Message, b.FinishedAt = "failed", InterruptedImport, now.UTC()
+			delete(progress, b.ID)
+		case err == nil:
+			// It ended meanwhile: read it again.
+			if nb, err := db.ImportBatch(ctx, sc, b.ID); err == nil {
+				*b = nb
+				delete(progress, b.ID)
+			}
+		}
+	}
+	return progress, nil
+}
+
 // TrackedImport runs Import for a batch made by StartImport (o.BatchID)
 // while recording its progress — lines read, and read() bytes of size —
 // at most twice a second, and at least every few seconds as a heartbeat,

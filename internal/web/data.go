@@ -35,7 +35,8 @@ import (
 // times a second (store.TrackedImport), so reloading the page — on any
 // instance sharing the database — shows it. If samwise stops while
 // importing, the import's transaction is lost whole; once the heartbeat has
-// been silent for store.StaleAfter the page marks the batch interrupted.
+// been silent for store.StaleAfter the page marks the batch interrupted
+// (store.SettleImports, as the API and the CLI's history do).
 
 // maxUpload bounds an uploaded file.
 const maxUpload = 2 << 30
@@ -121,13 +122,7 @@ func (h *handler) renderData(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
-	var running []int64
-	for _, b := range batches {
-		if b.Status == "running" {
-			running = append(running, b.ID)
-		}
-	}
-	progress, err := h.db.ImportProgresses(ctx, sc, running)
+	progress, err := h.db.SettleImports(ctx, sc, batches)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -136,20 +131,8 @@ func (h *handler) renderData(w http.ResponseWriter, r *http.Request, status int,
 		row := batchRow{ImportBatch: b, KindName: account.Label(b.Kind)}
 		if b.Status == "running" {
 			p := progress[b.ID]
-			if h.db.Now().Sub(p.HeartbeatAt) > store.StaleAfter {
-				// Its instance stopped while importing. A short wait: on
-				// SQLite another import may hold the write connection.
-				const msg = "Interrupted: samwise stopped while importing; nothing was written."
-				fctx, cancel := context.WithTimeout(ctx, time.Second)
-				if h.db.FailImport(fctx, sc, b.ID, msg) == nil {
-					row.Status, row.Message = "failed", msg
-				}
-				cancel()
-			}
-			if row.Status == "running" {
-				row.Running, v.Running = true, true
-				row.Lines, row.Percent = max(row.Lines, p.Lines), p.Percent()
-			}
+			row.Running, v.Running = true, true
+			row.Lines, row.Percent = max(row.Lines, p.Lines), p.Percent()
 		}
 		row.CanUndo = b.Status == "done" && (b.Created > 0 || b.Updated > 0) && v.CanImport
 		v.Batches = append(v.Batches, row)
