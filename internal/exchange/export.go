@@ -64,15 +64,10 @@ func NewWriter(format string, w io.Writer, sheet string, header []string) (Write
 		if err := f.SetSheetName("Sheet1", sheet); err != nil {
 			return nil, err
 		}
-		sw, err := f.NewStreamWriter(sheet)
-		if err != nil {
+		x := &xlsxWriter{f: f, w: w, sheet: sheet, header: header}
+		if err := x.startSheet(sheet); err != nil {
 			return nil, err
 		}
-		x := &xlsxWriter{f: f, sw: sw, w: w, row: 1}
-		if err := x.Write(header); err != nil {
-			return nil, err
-		}
-		sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 		return x, nil
 	}
 	return nil, fmt.Errorf("unknown format %q: use csv, xlsx or json", format)
@@ -129,15 +124,57 @@ func (j *jsonWriter) Close() error {
 	return j.bw.Flush()
 }
 
+// xlsxSheetRows is how many rows a worksheet holds (Excel's limit,
+// 1,048,576, header included); a variable so that tests can lower it.
+var xlsxSheetRows = excelize.TotalRows
+
+// xlsxWriter streams rows into worksheets. Excel caps a worksheet at
+// xlsxSheetRows rows, an export does not: when a sheet is full the rows go
+// on in the next, "touches (2)", "touches (3)"…, each with the header.
 type xlsxWriter struct {
-	f   *excelize.File
-	sw  *excelize.StreamWriter
-	w   io.Writer
-	row int
-	buf []any
+	f      *excelize.File
+	sw     *excelize.StreamWriter
+	w      io.Writer
+	sheet  string
+	header []string
+	sheets int
+	row    int
+	buf    []any
+}
+
+// startSheet ends the current worksheet, if any, and starts the next with
+// the header row frozen.
+func (x *xlsxWriter) startSheet(name string) error {
+	if x.sw != nil {
+		if err := x.sw.Flush(); err != nil {
+			return err
+		}
+		if _, err := x.f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	sw, err := x.f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	x.sw, x.row = sw, 1
+	x.sheets++
+	return x.setRow(x.header)
 }
 
 func (x *xlsxWriter) Write(row []string) error {
+	if x.row > xlsxSheetRows {
+		if err := x.startSheet(fmt.Sprintf("%s (%d)", x.sheet, x.sheets+1)); err != nil {
+			return err
+		}
+	}
+	return x.setRow(row)
+}
+
+func (x *xlsxWriter) setRow(row []string) error {
 	x.buf = x.buf[:0]
 	for _, v := range row {
 		x.buf = append(x.buf, v)

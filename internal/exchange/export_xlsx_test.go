@@ -1,0 +1,69 @@
+package exchange
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// An xlsx export longer than a worksheet holds goes on in the next one,
+// each with the header: no row is lost to Excel's limit.
+func TestXLSXExportContinuesOnTheNextSheet(t *testing.T) {
+	defer func(n int) { xlsxSheetRows = n }(xlsxSheetRows)
+	for _, tc := range []struct {
+		rows   int
+		sheets []string
+	}{
+		{0, []string{"touches"}},
+		{4, []string{"touches"}}, // the header and 4 rows fill a sheet of 5
+		{5, []string{"touches", "touches (2)"}},
+		{12, []string{"touches", "touches (2)", "touches (3)"}},
+	} {
+		t.Run(fmt.Sprint(tc.rows), func(t *testing.T) {
+			xlsxSheetRows = 5
+			var buf bytes.Buffer
+			w, err := NewWriter("xlsx", &buf, "touches", []string{"n", "text"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range tc.rows {
+				if err := w.Write([]string{fmt.Sprint(i), "row " + fmt.Sprint(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenReader(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if got := f.GetSheetList(); !slices.Equal(got, tc.sheets) {
+				t.Fatalf("sheets %v, want %v", got, tc.sheets)
+			}
+			next := 0
+			for _, sheet := range tc.sheets {
+				rows, err := f.GetRows(sheet)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rows) == 0 || !slices.Equal(rows[0], []string{"n", "text"}) || len(rows) > xlsxSheetRows {
+					t.Fatalf("%s: %d rows, first %v", sheet, len(rows), rows[:min(1, len(rows))])
+				}
+				for _, r := range rows[1:] {
+					if r[0] != fmt.Sprint(next) {
+						t.Fatalf("%s: row %v, want number %d", sheet, r, next)
+					}
+					next++
+				}
+			}
+			if next != tc.rows {
+				t.Errorf("read back %d rows of %d", next, tc.rows)
+			}
+		})
+	}
+}
