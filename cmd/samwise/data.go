@@ -150,7 +150,9 @@ func (c *importFileCmd) Run(e *env) error {
 					reasons[i] = strings.TrimPrefix(pr.String(), "line "+strconv.Itoa(pr.Line)+": ")
 				}
 				row := make([]string, len(rd.Header()))
-				copy(row, raw)
+				for i := range min(len(row), len(raw)) {
+					row[i] = exchange.Defuse(raw[i]) // opened in a spreadsheet to be fixed
+				}
 				rejectErr = errors.Join(rejectErr, rw.Write(append(row, strconv.Itoa(probs[0].Line), strings.Join(reasons, "; "))))
 			}
 		},

@@ -14,7 +14,9 @@ import (
 // Reader reads a CSV file record by record, never holding more than one
 // record in memory. It removes a UTF-8 byte-order mark, detects whether the
 // fields are separated by ',' or ';' (or a tab) from the header line, and
-// rejects text that is not UTF-8 with the line where it starts.
+// rejects text that is not UTF-8 with the line where it starts. A cell
+// that a spreadsheet would run as a formula comes back without the
+// apostrophe that samwise's exports put before it (Restore).
 type Reader struct {
 	cr        *csv.Reader
 	header    []string
@@ -79,10 +81,11 @@ func (r *Reader) Read() (rec []string, line int, err error) {
 	}
 	line, _ = r.cr.FieldPos(0)
 	r.line = line
-	for _, s := range rec {
+	for i, s := range rec {
 		if !utf8.ValidString(s) {
 			return rec, line, fmt.Errorf("line %d: %w", line, ErrEncoding)
 		}
+		rec[i] = Restore(s) // the apostrophe of a defused cell (see Defuse)
 	}
 	return rec, line, nil
 }

@@ -78,7 +78,14 @@ type csvWriter struct {
 	bw *bufio.Writer
 }
 
-func (c *csvWriter) Write(row []string) error { return c.cw.Write(row) }
+// Write writes row with its formula-like cells defused (see Defuse); the
+// Reader restores them.
+func (c *csvWriter) Write(row []string) error {
+	for i := range row {
+		row[i] = Defuse(row[i])
+	}
+	return c.cw.Write(row)
+}
 func (c *csvWriter) Close() error {
 	c.cw.Flush()
 	if err := c.cw.Error(); err != nil {

@@ -193,8 +193,9 @@ func TestExportReimportsWithoutMappingIntoAnEmptyDatabase(t *testing.T) {
 		}
 		importCSV(t, db, sc, exchange.Accounts, "external_id,support_plan\nA-1,gold\n", exchange.Mapping{}, store.ImportOptions{})
 		files := map[exchange.Kind]string{
-			exchange.Stakeholders:  "account,name,email,level,buying_role\nA-1,Carla Chief,carla@acme.com,Executive,champion\nacme.eu,Erik,,,\n",
-			exchange.Touches:       "account,kind,occurred_at,summary,people,stakeholders\nA-1,meeting,2025-03-01T10:30:00.250Z,Kick-off,ann@example.com;bo@example.com,carla@acme.com\nGlobex,call,2025-03-02,Intro,,\n",
+			exchange.Stakeholders: "account,name,email,level,buying_role\nA-1,Carla Chief,carla@acme.com,Executive,champion\nacme.eu,Erik,,,\n",
+			exchange.Touches: "account,kind,occurred_at,summary,people,stakeholders\nA-1,meeting,2025-03-01T10:30:00.250Z,Kick-off,ann@example.com;bo@example.com,carla@acme.com\nGlobex,call,2025-03-02,Intro,,\n" +
+				"Globex,email,2025-03-03,\"=HYPERLINK(\"\"http://x.example\"\",\"\"-5 days\"\")\",,\n",
 			exchange.Opportunities: "account,name,stage,amount,expected_close,actual_close,owner\nA-1,Renewal 2026,won,50000.5,2025-06-01,2025-05-30,Ann Lee\n",
 			exchange.Contracts:     "account,product,annual_value,start,end,auto_renew,status\nA-2,Platform,1200,2025-01-01,2025-12-31,yes,active\n",
 		}
@@ -206,6 +207,11 @@ func TestExportReimportsWithoutMappingIntoAnEmptyDatabase(t *testing.T) {
 		exported := map[exchange.Kind]string{}
 		for _, k := range exchange.Kinds {
 			exported[k] = exportCSV(t, db, sc, k)
+		}
+		// A summary a spreadsheet would run as a formula is exported defused,
+		// and comes back as it was (the round trips below compare).
+		if !strings.Contains(exported[exchange.Touches], `"'=HYPERLINK(""http://x.example"",""-5 days"")"`) {
+			t.Errorf("touches export does not defuse a formula:\n%s", exported[exchange.Touches])
 		}
 		if !strings.Contains(exported[exchange.Accounts], "cf_support_plan") || !strings.Contains(exported[exchange.Accounts], "Gold") {
 			t.Errorf("accounts export lacks the custom field:\n%s", exported[exchange.Accounts])

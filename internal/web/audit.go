@@ -16,6 +16,7 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/account"
 	"github.com/samwise-sam/samwise/internal/auth"
+	"github.com/samwise-sam/samwise/internal/exchange"
 	"github.com/samwise-sam/samwise/internal/store"
 )
 
@@ -259,7 +260,7 @@ func (h *handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 	flusher, _ := w.(http.Flusher)
 	write := func(rec []string) bool {
 		for i := range rec {
-			rec[i] = csvSafe(rec[i])
+			rec[i] = exchange.Defuse(rec[i])
 		}
 		return cw.Write(rec) == nil
 	}
@@ -313,16 +314,6 @@ func auditExportLines(e store.AuditEntry) [][]any {
 		out = append(out, append(slices.Clone(base), name, csvValue(c.Old), csvValue(c.New)))
 	}
 	return out
-}
-
-// csvSafe defuses a cell that a spreadsheet would run as a formula (CSV
-// injection, OWASP): one starting with = + - @, a tab or a carriage return
-// gets a leading apostrophe, which spreadsheets show as text.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // csvValue writes one audited value as decoded from JSON: text as is,

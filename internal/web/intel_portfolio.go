@@ -10,6 +10,7 @@ import (
 
 	"github.com/samwise-sam/samwise/internal/access"
 	"github.com/samwise-sam/samwise/internal/account"
+	"github.com/samwise-sam/samwise/internal/exchange"
 	"github.com/samwise-sam/samwise/internal/intel"
 )
 
@@ -122,7 +123,7 @@ func (h *handler) csvOut(w http.ResponseWriter, name string) (write func(rec ...
 	cw := csv.NewWriter(w)
 	return func(rec ...string) {
 			for i := range rec {
-				rec[i] = csvSafe(rec[i])
+				rec[i] = exchange.Defuse(rec[i])
 			}
 			_ = cw.Write(rec)
 		}, func() {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samwise-sam/samwise/internal/exchange"
 	"github.com/samwise-sam/samwise/internal/store"
 )
 
@@ -38,19 +39,20 @@ func TestSafeNextKeepsLocalPathsAndRefusesEverythingElse(t *testing.T) {
 
 func TestCSVCellsThatASpreadsheetWouldRunAreDefused(t *testing.T) {
 	cases := map[string]string{
-		`=HYPERLINK("x")`: `'=HYPERLINK("x")`,
-		"+1 555":          "'+1 555",
-		"-2":              "'-2",
-		"@SUM(A1)":        "'@SUM(A1)",
-		"\tx":             "'\tx",
-		"\rx":             "'\rx",
-		"Acme = good":     "Acme = good",
-		"":                "",
-		"ann@example.com": "ann@example.com",
+		`=HYPERLINK("x")`:      `'=HYPERLINK("x")`,
+		"+1 555":               "'+1 555",
+		"-2":                   "-2", // a number is safe
+		"-2+cmd|' /C calc'!A0": "'-2+cmd|' /C calc'!A0",
+		"@SUM(A1)":             "'@SUM(A1)",
+		"\tx":                  "'\tx",
+		"\rx":                  "'\rx",
+		"Acme = good":          "Acme = good",
+		"":                     "",
+		"ann@example.com":      "ann@example.com",
 	}
 	for in, want := range cases {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		if got := exchange.Defuse(in); got != want {
+			t.Errorf("Defuse(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

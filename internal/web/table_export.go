@@ -4,10 +4,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/samwise-sam/samwise/internal/exchange"
 )
 
 // Every list page answers its table as CSV or Excel too: the list's handler
@@ -67,20 +67,10 @@ func writeTable(w http.ResponseWriter, format, name string, header []string, row
 	for _, row := range rows {
 		rec := make([]string, len(row))
 		for i, c := range row {
-			rec[i] = csvCell(fmt.Sprint(c))
+			rec[i] = exchange.Defuse(fmt.Sprint(c))
 		}
 		_ = cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvCell defuses cells a spreadsheet would run as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
-			return "'" + s
-		}
-	}
-	return s
 }
