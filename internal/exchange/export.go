@@ -57,18 +57,7 @@ func NewWriter(format string, w io.Writer, sheet string, header []string) (Write
 		}
 		return &jsonWriter{bw: bw, header: header}, nil
 	case "xlsx":
-		f := excelize.NewFile()
-		if sheet == "" {
-			sheet = "Sheet1"
-		}
-		if err := f.SetSheetName("Sheet1", sheet); err != nil {
-			return nil, err
-		}
-		x := &xlsxWriter{f: f, w: w, sheet: sheet, header: header}
-		if err := x.startSheet(sheet); err != nil {
-			return nil, err
-		}
-		return x, nil
+		return NewXLSX(w, sheet, header)
 	}
 	return nil, fmt.Errorf("unknown format %q: use csv, xlsx or json", format)
 }
@@ -135,23 +124,46 @@ func (j *jsonWriter) Close() error {
 // 1,048,576, header included); a variable so that tests can lower it.
 var xlsxSheetRows = excelize.TotalRows
 
-// xlsxWriter streams rows into worksheets. Excel caps a worksheet at
-// xlsxSheetRows rows, an export does not: when a sheet is full the rows go
-// on in the next, "touches (2)", "touches (3)"…, each with the header.
-type xlsxWriter struct {
+// XLSX streams rows into an Excel workbook (excelize's stream writer),
+// written out to its io.Writer by Close. Excel caps a worksheet at
+// 1,048,576 rows, an export does not: when a sheet is full the rows go on
+// in the next, "touches (2)", "touches (3)"…, each with the header, frozen.
+type XLSX struct {
 	f      *excelize.File
 	sw     *excelize.StreamWriter
 	w      io.Writer
 	sheet  string
-	header []string
+	header []any
 	sheets int
 	row    int
 	buf    []any
 }
 
+// NewXLSX starts a workbook whose first sheet is named sheet ("Sheet1" if
+// empty), with the header row.
+func NewXLSX(w io.Writer, sheet string, header []string) (*XLSX, error) {
+	f := excelize.NewFile()
+	if sheet == "" {
+		sheet = "Sheet1"
+	}
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		f.Close()
+		return nil, err
+	}
+	x := &XLSX{f: f, w: w, sheet: sheet}
+	for _, h := range header {
+		x.header = append(x.header, h)
+	}
+	if err := x.startSheet(sheet); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
 // startSheet ends the current worksheet, if any, and starts the next with
 // the header row frozen.
-func (x *xlsxWriter) startSheet(name string) error {
+func (x *XLSX) startSheet(name string) error {
 	if x.sw != nil {
 		if err := x.sw.Flush(); err != nil {
 			return err
@@ -172,37 +184,46 @@ func (x *xlsxWriter) startSheet(name string) error {
 	return x.setRow(x.header)
 }
 
-func (x *xlsxWriter) Write(row []string) error {
+// Write adds a row of text cells.
+func (x *XLSX) Write(row []string) error {
+	x.buf = x.buf[:0]
+	for _, v := range row {
+		x.buf = append(x.buf, v)
+	}
+	return x.WriteCells(x.buf)
+}
+
+// WriteCells adds a row of typed cells (numbers stay numbers).
+func (x *XLSX) WriteCells(cells []any) error {
 	if x.row > xlsxSheetRows {
 		if err := x.startSheet(fmt.Sprintf("%s (%d)", x.sheet, x.sheets+1)); err != nil {
 			return err
 		}
 	}
-	return x.setRow(row)
+	return x.setRow(cells)
 }
 
-func (x *xlsxWriter) setRow(row []string) error {
-	x.buf = x.buf[:0]
-	for _, v := range row {
-		x.buf = append(x.buf, v)
-	}
+func (x *XLSX) setRow(cells []any) error {
 	cell, err := excelize.CoordinatesToCellName(1, x.row)
 	if err != nil {
 		return err
 	}
 	x.row++
-	return x.sw.SetRow(cell, x.buf)
+	return x.sw.SetRow(cell, cells)
 }
 
-func (x *xlsxWriter) Close() error {
+// Close writes the workbook out and releases it.
+func (x *XLSX) Close() error {
+	defer x.f.Close()
 	if err := x.sw.Flush(); err != nil {
 		return err
 	}
-	if _, err := x.f.WriteTo(x.w); err != nil {
-		return err
-	}
-	return x.f.Close()
+	_, err := x.f.WriteTo(x.w)
+	return err
 }
+
+// Abort releases the workbook without writing it.
+func (x *XLSX) Abort() { x.f.Close() }
 
 // WriteAll writes every record each yields to w in format, with the export
 // header of kind; it returns how many rows it wrote.

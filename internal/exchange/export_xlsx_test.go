@@ -67,3 +67,34 @@ func TestXLSXExportContinuesOnTheNextSheet(t *testing.T) {
 		})
 	}
 }
+
+// WriteCells keeps numbers numbers, as the list pages' Excel exports need.
+func TestXLSXWriteCellsKeepsNumbers(t *testing.T) {
+	var buf bytes.Buffer
+	x, err := NewXLSX(&buf, "", []string{"n", "text"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.WriteCells([]any{42.5, "=1+1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// A cell without a type attribute is a number in OOXML.
+	if typ, err := f.GetCellType("Sheet1", "A2"); err != nil || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset) {
+		t.Errorf("A2: type %v %v, want a number", typ, err)
+	}
+	if typ, _ := f.GetCellType("Sheet1", "B2"); typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset {
+		t.Errorf("B2: type %v, want text", typ)
+	}
+	// Text is written as text, never as a formula.
+	if formula, err := f.GetCellFormula("Sheet1", "B2"); err != nil || formula != "" {
+		t.Errorf("B2 has the formula %q %v", formula, err)
+	}
+}
