@@ -153,7 +153,7 @@ func (c *importFileCmd) Run(e *env) error {
 				for i := range min(len(row), len(raw)) {
 					row[i] = exchange.Defuse(raw[i]) // opened in a spreadsheet to be fixed
 				}
-				rejectErr = errors.Join(rejectErr, rw.Write(append(row, strconv.Itoa(probs[0].Line), strings.Join(reasons, "; "))))
+				rejectErr = errors.Join(rejectErr, rw.Write(append(row, strconv.Itoa(probs[0].Line), exchange.Defuse(strings.Join(reasons, "; ")))))
 			}
 		},
 	}

@@ -81,11 +81,15 @@ func (r *Reader) Read() (rec []string, line int, err error) {
 	}
 	line, _ = r.cr.FieldPos(0)
 	r.line = line
+	valid := true
 	for i, s := range rec {
-		if !utf8.ValidString(s) {
-			return rec, line, fmt.Errorf("line %d: %w", line, ErrEncoding)
-		}
+		valid = valid && utf8.ValidString(s)
+		// Every cell, even on a line rejected for its encoding: a rejects
+		// file defuses them all again.
 		rec[i] = Restore(s) // the apostrophe of a defused cell (see Defuse)
+	}
+	if !valid {
+		return rec, line, fmt.Errorf("line %d: %w", line, ErrEncoding)
 	}
 	return rec, line, nil
 }

@@ -38,6 +38,9 @@ type Writer interface {
 	Write(row []string) error
 	// Close finishes the file (for xlsx, writes it out).
 	Close() error
+	// Abort gives the file up unfinished, releasing what it holds (an
+	// Excel workbook's temporary files).
+	Abort()
 }
 
 // NewWriter starts a file in format (csv, xlsx or json) with the header.
@@ -57,7 +60,11 @@ func NewWriter(format string, w io.Writer, sheet string, header []string) (Write
 		}
 		return &jsonWriter{bw: bw, header: header}, nil
 	case "xlsx":
-		return NewXLSX(w, sheet, header)
+		x, err := NewXLSX(w, sheet, header)
+		if err != nil {
+			return nil, err
+		}
+		return x, nil
 	}
 	return nil, fmt.Errorf("unknown format %q: use csv, xlsx or json", format)
 }
@@ -75,6 +82,8 @@ func (c *csvWriter) Write(row []string) error {
 	}
 	return c.cw.Write(row)
 }
+func (c *csvWriter) Abort() {}
+
 func (c *csvWriter) Close() error {
 	c.cw.Flush()
 	if err := c.cw.Error(); err != nil {
@@ -114,6 +123,8 @@ func (j *jsonWriter) Write(row []string) error {
 	_, err := j.bw.WriteString("}")
 	return err
 }
+
+func (j *jsonWriter) Abort() {}
 
 func (j *jsonWriter) Close() error {
 	j.bw.WriteString("\n]\n")
@@ -196,7 +207,13 @@ func (x *XLSX) Write(row []string) error {
 // WriteCells adds a row of typed cells (numbers stay numbers).
 func (x *XLSX) WriteCells(cells []any) error {
 	if x.row > xlsxSheetRows {
-		if err := x.startSheet(fmt.Sprintf("%s (%d)", x.sheet, x.sheets+1)); err != nil {
+		// Excel's sheet names hold 31 characters.
+		suffix := fmt.Sprintf(" (%d)", x.sheets+1)
+		base := []rune(x.sheet)
+		if len(base)+len(suffix) > 31 {
+			base = base[:31-len(suffix)]
+		}
+		if err := x.startSheet(string(base) + suffix); err != nil {
 			return err
 		}
 	}
@@ -240,6 +257,7 @@ func WriteAll(format string, w io.Writer, kind Kind, customKeys []string, each f
 		return ew.Write(row)
 	})
 	if err != nil {
+		ew.Abort()
 		return n, err
 	}
 	return n, ew.Close()

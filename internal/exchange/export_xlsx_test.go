@@ -98,3 +98,32 @@ func TestXLSXWriteCellsKeepsNumbers(t *testing.T) {
 		t.Errorf("B2 has the formula %q %v", formula, err)
 	}
 }
+
+// A continuation sheet's name stays within Excel's 31 characters.
+func TestXLSXContinuationNamesFit(t *testing.T) {
+	defer func(n int) { xlsxSheetRows = n }(xlsxSheetRows)
+	xlsxSheetRows = 2
+	var buf bytes.Buffer
+	long := "a sheet name of thirty-one runes"[:31]
+	x, err := NewXLSX(&buf, long, []string{"n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := x.Write([]string{fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := []string{long, long[:27] + " (2)", long[:27] + " (3)"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Errorf("sheets %q, want %q", got, want)
+	}
+}
