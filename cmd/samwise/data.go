@@ -311,22 +311,25 @@ func (c *exportCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	var w io.Writer = e.stdout
-	if c.Output != "" {
-		f, err := os.Create(c.Output)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if c.Output == "" {
+		_, err := exportTo(e, db, sc, kind, store.ExportFilter{}, c.Format, e.stdout)
+		return err
 	}
-	n, err := exportTo(e, db, sc, kind, store.ExportFilter{}, c.Format, w)
+	// Written beside the file and renamed into place once whole: a failed
+	// or interrupted export leaves no half file, nor spoils an earlier one.
+	f, err := os.CreateTemp(filepath.Dir(c.Output), "."+filepath.Base(c.Output)+".*.part")
 	if err != nil {
 		return err
 	}
-	if c.Output != "" {
-		fmt.Fprintf(e.stderr, "Exported %d %s to %s.\n", n, kind, c.Output)
+	n, err := exportTo(e, db, sc, kind, store.ExportFilter{}, c.Format, f)
+	if err = errors.Join(err, f.Close()); err == nil {
+		err = os.Rename(f.Name(), c.Output)
 	}
+	if err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	fmt.Fprintf(e.stderr, "Exported %d %s to %s.\n", n, kind, c.Output)
 	return nil
 }
 

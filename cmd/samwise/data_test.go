@@ -124,6 +124,17 @@ func TestExportFormatsBackupRestoreAndCopy(t *testing.T) {
 			t.Errorf("%s: %v %v", f, st, err)
 		}
 	}
+	// An export that cannot be put in place fails and leaves nothing behind.
+	taken := filepath.Join(dir, "taken.csv")
+	if err := os.Mkdir(taken, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runSplit(t, db, "export", "accounts", "-o", taken); err == nil {
+		t.Error("export over a folder succeeded")
+	}
+	if parts, _ := filepath.Glob(filepath.Join(dir, ".*.part")); len(parts) > 0 {
+		t.Errorf("left behind: %v", parts)
+	}
 	backup := filepath.Join(dir, "backup.db")
 	out, _, err := runSplit(t, db, "backup", backup)
 	if err != nil || !strings.Contains(out, "Backed up") {
