@@ -24,24 +24,11 @@ func TestXLSXExportContinuesOnTheNextSheet(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(tc.rows), func(t *testing.T) {
 			xlsxSheetRows = 5
-			var buf bytes.Buffer
-			w, err := NewWriter("xlsx", &buf, "touches", []string{"n", "text"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			var rows [][]any
 			for i := range tc.rows {
-				if err := w.Write([]string{fmt.Sprint(i), "row " + fmt.Sprint(i)}); err != nil {
-					t.Fatal(err)
-				}
+				rows = append(rows, []any{fmt.Sprint(i), "row " + fmt.Sprint(i)})
 			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
-			f, err := excelize.OpenReader(&buf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
+			f := workbook(t, "touches", []string{"n", "text"}, rows)
 			if got := f.GetSheetList(); !slices.Equal(got, tc.sheets) {
 				t.Fatalf("sheets %v, want %v", got, tc.sheets)
 			}
@@ -70,22 +57,7 @@ func TestXLSXExportContinuesOnTheNextSheet(t *testing.T) {
 
 // WriteCells keeps numbers numbers, as the list pages' Excel exports need.
 func TestXLSXWriteCellsKeepsNumbers(t *testing.T) {
-	var buf bytes.Buffer
-	x, err := NewXLSX(&buf, "", []string{"n", "text"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := x.WriteCells([]any{42.5, "=1+1"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := x.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := workbook(t, "", []string{"n", "text"}, [][]any{{42.5, "=1+1"}})
 	// A cell without a type attribute is a number in OOXML.
 	if typ, err := f.GetCellType("Sheet1", "A2"); err != nil || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset) {
 		t.Errorf("A2: type %v %v, want a number", typ, err)
@@ -103,14 +75,24 @@ func TestXLSXWriteCellsKeepsNumbers(t *testing.T) {
 func TestXLSXContinuationNamesFit(t *testing.T) {
 	defer func(n int) { xlsxSheetRows = n }(xlsxSheetRows)
 	xlsxSheetRows = 2
-	var buf bytes.Buffer
 	long := "a sheet name of thirty-one runes"[:31]
-	x, err := NewXLSX(&buf, long, []string{"n"})
+	f := workbook(t, long, []string{"n"}, [][]any{{0}, {1}, {2}})
+	want := []string{long, long[:27] + " (2)", long[:27] + " (3)"}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Errorf("sheets %q, want %q", got, want)
+	}
+}
+
+// workbook writes rows with an XLSX on sheet and reads the file back.
+func workbook(t *testing.T, sheet string, header []string, rows [][]any) *excelize.File {
+	t.Helper()
+	var buf bytes.Buffer
+	x, err := NewXLSX(&buf, sheet, header)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 3 {
-		if err := x.Write([]string{fmt.Sprint(i)}); err != nil {
+	for _, r := range rows {
+		if err := x.WriteCells(r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -121,9 +103,6 @@ func TestXLSXContinuationNamesFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	want := []string{long, long[:27] + " (2)", long[:27] + " (3)"}
-	if got := f.GetSheetList(); !slices.Equal(got, want) {
-		t.Errorf("sheets %q, want %q", got, want)
-	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
