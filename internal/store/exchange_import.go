@@ -1131,8 +1131,12 @@ func (im *importer) existingTouch(t *account.Touch) (account.Touch, error) {
 	// kind is compared with CAST($4 AS TEXT), not $4: SQLite weighs a bare
 	// parameter against the partial index touches_reviews (WHERE kind =
 	// 'business_review') and then compiles the statement again whenever the
-	// value bound to it changes — a third of a re-import's time.
-	st, err := im.prepared(`SELECT ` + touchCols + ` FROM touches WHERE org_id = $1 AND account_id = $2 AND occurred_at = $3 AND kind = CAST($4 AS TEXT) AND summary = $5 AND id < $6 LIMIT 2`)
+	// value bound to it changes — a third of a re-import's time. The
+	// attendees come packed in the same row (see sortedIDs).
+	st, err := im.prepared(`SELECT ` + touchCols + `,
+		(SELECT string_agg(CAST(p.person_id AS TEXT) || ' ', '') FROM touch_people p WHERE p.org_id = t.org_id AND p.touch_id = t.id),
+		(SELECT string_agg(CAST(s.stakeholder_id AS TEXT) || ' ', '') FROM touch_stakeholders s WHERE s.org_id = t.org_id AND s.touch_id = t.id)
+		FROM touches t WHERE org_id = $1 AND account_id = $2 AND occurred_at = $3 AND kind = CAST($4 AS TEXT) AND summary = $5 AND id < $6 LIMIT 2`)
 	if err != nil {
 		return account.Touch{}, err
 	}
@@ -1141,8 +1145,9 @@ func (im *importer) existingTouch(t *account.Touch) (account.Touch, error) {
 		return account.Touch{}, err
 	}
 	var found []account.Touch
+	var people, stakeholders sql.NullString
 	for rows.Next() {
-		old, err := scanTouch(rows)
+		old, err := scanTouch(extraScanner{rows, []any{&people, &stakeholders}})
 		if err != nil {
 			rows.Close()
 			return account.Touch{}, err
@@ -1154,33 +1159,11 @@ func (im *importer) existingTouch(t *account.Touch) (account.Touch, error) {
 		return account.Touch{}, err
 	}
 	old := found[0]
-	for _, a := range []struct {
-		q   string
-		ids *[]int64
-	}{
-		{`SELECT person_id FROM touch_people WHERE org_id = $1 AND touch_id = $2 ORDER BY person_id`, &old.PeopleIDs},
-		{`SELECT stakeholder_id FROM touch_stakeholders WHERE org_id = $1 AND touch_id = $2 ORDER BY stakeholder_id`, &old.StakeholderIDs},
-	} {
-		st, err := im.prepared(a.q)
-		if err != nil {
-			return account.Touch{}, err
-		}
-		rows, err := st.QueryContext(im.ctx, im.sc.OrgID, old.ID)
-		if err != nil {
-			return account.Touch{}, err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return account.Touch{}, err
-			}
-			*a.ids = append(*a.ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return account.Touch{}, err
-		}
+	if old.PeopleIDs, err = sortedIDs(people.String); err != nil {
+		return account.Touch{}, fmt.Errorf("touch %d's people: %w", old.ID, err)
+	}
+	if old.StakeholderIDs, err = sortedIDs(stakeholders.String); err != nil {
+		return account.Touch{}, fmt.Errorf("touch %d's stakeholders: %w", old.ID, err)
 	}
 	return old, nil
 }
